@@ -1,0 +1,59 @@
+"""Command line: ``python -m geo validate <layer> <file>`` and ``python -m geo build-data``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from geo.i18n import LANGS, t
+from geo.schema import LAYERS
+
+
+def _validate(args) -> int:
+    from geo.loader import Context, load_bundled, validate_path
+
+    if args.layer not in LAYERS:
+        print(t("v.unknown_layer", args.lang, layer=args.layer, allowed=", ".join(LAYERS)), file=sys.stderr)
+        return 2
+    ctx = Context()
+    if args.layer != "subdistricts":
+        ctx = Context(subdistricts=load_bundled().subdistricts)
+        if args.subdistricts:
+            sub = validate_path("subdistricts", args.subdistricts)
+            if not sub.ok:
+                print("\n".join(sub.lines(args.lang)))
+                return 1
+            ctx = Context(subdistricts=sub.data)
+    report = validate_path(args.layer, args.file, ctx)
+    print("\n".join(report.lines(args.lang)))
+    return 0 if report.ok else 1
+
+
+def _build(args) -> int:
+    from geo.build_data import build
+
+    for key, path in build(Path(args.out)).items():
+        print(f"{key}: {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geo")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    v = sub.add_parser("validate", help="validate a layer file; exit 0 when valid, 1 when not")
+    v.add_argument("layer", help=" | ".join(LAYERS))
+    v.add_argument("file")
+    v.add_argument("--subdistricts", help="check against this subdistricts file instead of the bundled one")
+    v.add_argument("--lang", choices=LANGS, default="en")
+    b = sub.add_parser("build-data", help="rebuild the bundled dataset")
+    b.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "data"))
+    args = parser.parse_args(argv)
+    try:
+        return _validate(args) if args.cmd == "validate" else _build(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

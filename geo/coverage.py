@@ -1,0 +1,768 @@
+"""Distances and coverage of meal points per subdistrict.
+
+Plain Python (no streamlit).  Every public function is a pure function of its
+inputs (inputs are never mutated), so a UI can wrap it in a cache.
+
+Conventions (DESIGN.md section 4)
+---------------------------------
+* Inputs are stored in WGS-84 (EPSG:4326); everything is measured in metres in
+  :data:`METRIC_CRS` (UTM zone 51N, EPSG:32651).
+* A radius is either a straight-line radius or a walking distance.  A walking
+  distance is converted to the straight-line radius that reaches the same
+  places on average by dividing by the circuity factor :data:`CIRCUITY` (1.3;
+  the literature gives 1.2-1.4): a 500 m walk is about 385 m straight line.
+  See :func:`effective_radius`.
+* Circles are drawn as polygons inscribed in the circle with ``4 * QUAD_SEGS``
+  vertices (64 by default).  Such a polygon covers 99.84 % of the circle's area,
+  so covered areas are very slightly conservative (never beyond the radius).
+* Distances are straight-line distances in metres from the centres of a
+  regular demand grid (see :func:`demand_grid`) to the nearest meal point
+  anywhere (including points outside the subdistrict or the district).
+
+Inputs
+------
+``subdistricts``: GeoDataFrame (EPSG:4326) with columns ``code`` (str),
+``name_zh``, ``name_en``, Polygon/MultiPolygon geometry and optional numeric
+``pop_total`` and ``pop_60plus`` (NaN = unknown).
+
+``points``: GeoDataFrame (EPSG:4326) of Point geometries (meal points) with an
+``id`` column and an optional ``subdistrict_code``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, Mapping, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+from scipy.spatial import cKDTree
+
+__all__ = [
+    "METRIC_CRS",
+    "WGS84",
+    "CIRCUITY",
+    "RADII_M",
+    "MODES",
+    "QUAD_SEGS",
+    "METRICS",
+    "effective_radius",
+    "demand_grid",
+    "subdistrict_metrics",
+    "unavailable_metrics",
+    "rank_direction",
+    "rank_metrics",
+    "district_summary",
+    "coverage_union",
+    "gap_geometry",
+    "with_extra_points",
+    "compare",
+    "to_metric",
+    "lonlat_to_xy",
+    "xy_to_lonlat",
+    "JINPU_BBOX",
+    "synthetic_subdistricts",
+    "synthetic_points",
+]
+
+METRIC_CRS = "EPSG:32651"  # UTM zone 51N, metres
+WGS84 = "EPSG:4326"
+CIRCUITY = 1.3  # walking distance / straight-line distance (literature 1.2-1.4)
+RADII_M = (300, 500, 1000)  # GB 50180-2018 5/10/15-minute life circles; Beijing <=1000 m norm
+MODES = ("straight", "walking")
+QUAD_SEGS = 16  # segments per quarter circle for buffers (64-gon, 99.84 % of circle area)
+
+_TO_METRIC = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
+_TO_WGS84 = Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
+
+# Metric definitions for a UI.  ``higher_is_better`` is None for descriptive
+# metrics that are not ranked.  ``kind`` tells geo.classify which policy
+# breaks apply ("share" 0-1, "distance_m", or anything else -> quantiles).
+METRICS: dict[str, dict] = {
+    "n_points": {
+        "unit": "count",
+        "kind": "count",
+        "higher_is_better": True,
+        "needs_population": False,
+        "zh": "助餐点数量",
+        "en": "Meal points",
+    },
+    "area_km2": {
+        "unit": "km²",
+        "kind": "area",
+        "higher_is_better": None,
+        "needs_population": False,
+        "zh": "面积",
+        "en": "Area",
+    },
+    "points_per_10km2": {
+        "unit": "per 10 km²",
+        "kind": "density",
+        "higher_is_better": True,
+        "needs_population": False,
+        "zh": "每10平方公里助餐点数",
+        "en": "Meal points per 10 km²",
+    },
+    "covered_share": {
+        "unit": "share (0-1)",
+        "kind": "share",
+        "higher_is_better": True,
+        "needs_population": False,
+        "zh": "服务半径覆盖面积比例",
+        "en": "Share of area within the service radius",
+    },
+    "mean_dist_m": {
+        "unit": "m",
+        "kind": "distance_m",
+        "higher_is_better": False,
+        "needs_population": False,
+        "zh": "到最近助餐点平均直线距离",
+        "en": "Mean straight-line distance to nearest meal point",
+    },
+    "p90_dist_m": {
+        "unit": "m",
+        "kind": "distance_m",
+        "higher_is_better": False,
+        "needs_population": False,
+        "zh": "到最近助餐点距离（90%分位）",
+        "en": "90th-percentile distance to nearest meal point",
+    },
+    "points_per_10k_60plus": {
+        "unit": "per 10,000 residents aged 60+",
+        "kind": "density",
+        "higher_is_better": True,
+        "needs_population": True,
+        "zh": "每万名60岁以上老人助餐点数",
+        "en": "Meal points per 10,000 residents aged 60+",
+    },
+    "pop_weighted_covered_share": {
+        "unit": "share (0-1)",
+        "kind": "share",
+        "higher_is_better": True,
+        "needs_population": True,
+        "zh": "人口加权覆盖比例（近似）",
+        "en": "Population-weighted covered share (approximation)",
+    },
+}
+
+_POP_COLUMNS = ("pop_60plus", "pop_total")  # preference order for population weighting
+
+
+# --------------------------------------------------------------------------- basics
+
+
+def effective_radius(radius_m: float, mode: str = "straight") -> float:
+    """Straight-line radius in metres used for coverage.
+
+    ``mode="straight"``: the radius is already a straight-line distance.
+    ``mode="walking"``: the radius is a walking distance; walking routes are on
+    average :data:`CIRCUITY` (1.3) times longer than the straight line, so the
+    straight-line radius is ``radius_m / 1.3`` (a 500 m walk ~ 385 m).
+    """
+    r = float(radius_m)
+    if not math.isfinite(r) or r <= 0:
+        raise ValueError(f"radius_m must be a positive number, got {radius_m!r}")
+    if mode == "straight":
+        return r
+    if mode == "walking":
+        return r / CIRCUITY
+    raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+
+
+def to_metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Copy of ``gdf`` in :data:`METRIC_CRS` (a missing CRS is taken as EPSG:4326)."""
+    if gdf.crs is None:
+        gdf = gdf.set_crs(WGS84)
+    return gdf.to_crs(METRIC_CRS)
+
+
+def lonlat_to_xy(lonlat) -> np.ndarray:
+    """(n, 2) lon/lat (EPSG:4326) -> (n, 2) metres in METRIC_CRS."""
+    a = np.asarray(lonlat, dtype=float).reshape(-1, 2)
+    x, y = _TO_METRIC.transform(a[:, 0], a[:, 1])
+    return np.column_stack([x, y])
+
+
+def xy_to_lonlat(xy) -> np.ndarray:
+    """(n, 2) metres in METRIC_CRS -> (n, 2) lon/lat (EPSG:4326)."""
+    a = np.asarray(xy, dtype=float).reshape(-1, 2)
+    lon, lat = _TO_WGS84.transform(a[:, 0], a[:, 1])
+    return np.column_stack([lon, lat])
+
+
+def _codes(subdistricts: gpd.GeoDataFrame) -> pd.Index:
+    codes = pd.Index(subdistricts["code"].astype(str), name="code")
+    if codes.has_duplicates:
+        raise ValueError("subdistrict codes must be unique")
+    return codes
+
+
+def _point_xy(points: gpd.GeoDataFrame | None) -> np.ndarray:
+    """Metric coordinates (n, 2) of the non-empty point geometries."""
+    if points is None or len(points) == 0:
+        return np.empty((0, 2))
+    pm = to_metric(points[[points.geometry.name]])
+    geom = pm.geometry.values
+    ok = ~(shapely.is_empty(geom) | shapely.is_missing(geom))
+    return shapely.get_coordinates(geom[ok])[:, :2]
+
+
+def _check_cell(cell_m: float) -> float:
+    c = float(cell_m)
+    if not math.isfinite(c) or c <= 0:
+        raise ValueError(f"cell_m must be positive, got {cell_m!r}")
+    return c
+
+
+# --------------------------------------------------------------------------- demand grid
+
+
+def demand_grid(subdistricts: gpd.GeoDataFrame, cell_m: float = 100) -> pd.DataFrame:
+    """Regular grid of demand cells clipped to the subdistricts.
+
+    The grid is anchored at multiples of ``cell_m`` in :data:`METRIC_CRS`, so
+    the same inputs always give the same cells.  A cell belongs to the
+    subdistrict that contains its centre (centres on a shared edge go to the
+    first subdistrict in row order).  A subdistrict too small to contain any
+    centre gets one cell at its representative point, so every subdistrict
+    has at least one cell.
+
+    Returns a DataFrame with one row per cell:
+
+    ``x``, ``y``      cell centre in metres (METRIC_CRS)
+    ``code``          subdistrict code
+    ``cell_km2``      nominal cell area, ``cell_m**2 / 1e6``
+    ``weight_km2``    area weight: the subdistrict's exact area divided by its
+                      number of cells, so the weights of a subdistrict sum to
+                      its area.
+    """
+    cell = _check_cell(cell_m)
+    codes = _codes(subdistricts)
+    sm = to_metric(subdistricts[[subdistricts.geometry.name]])
+    polys = np.asarray(sm.geometry.values)
+    areas_km2 = shapely.area(polys) / 1e6
+    if len(polys) == 0:
+        return pd.DataFrame(
+            {"x": [], "y": [], "code": pd.Series([], dtype=str), "cell_km2": [], "weight_km2": []}
+        )
+    minx, miny, maxx, maxy = shapely.total_bounds(polys)
+    xs = np.arange(math.floor(minx / cell) * cell + cell / 2, maxx, cell)
+    ys = np.arange(math.floor(miny / cell) * cell + cell / 2, maxy, cell)
+    gx, gy = np.meshgrid(xs, ys)
+    gx, gy = gx.ravel(), gy.ravel()
+
+    tree = shapely.STRtree(polys)
+    cand = shapely.points(gx, gy)
+    pt_idx, poly_idx = tree.query(cand, predicate="intersects")
+    # unique assignment: first polygon (lowest row) for centres on shared edges
+    order = np.lexsort((poly_idx, pt_idx))
+    pt_idx, poly_idx = pt_idx[order], poly_idx[order]
+    first = np.ones(len(pt_idx), dtype=bool)
+    first[1:] = pt_idx[1:] != pt_idx[:-1]
+    pt_idx, poly_idx = pt_idx[first], poly_idx[first]
+
+    x, y, owner = gx[pt_idx], gy[pt_idx], poly_idx
+    counts = np.bincount(owner, minlength=len(polys))
+    empty = np.flatnonzero((counts == 0) & ~shapely.is_empty(polys))
+    if len(empty):
+        rp = shapely.get_coordinates(shapely.point_on_surface(polys[empty]))
+        x = np.concatenate([x, rp[:, 0]])
+        y = np.concatenate([y, rp[:, 1]])
+        owner = np.concatenate([owner, empty])
+        counts = np.bincount(owner, minlength=len(polys))
+    order = np.lexsort((x, y, owner))  # by subdistrict, then row-major
+    x, y, owner = x[order], y[order], owner[order]
+    weight = areas_km2[owner] / counts[owner]
+    return pd.DataFrame(
+        {
+            "x": x,
+            "y": y,
+            "code": codes.to_numpy()[owner].astype(str),
+            "cell_km2": np.full(len(x), cell * cell / 1e6),
+            "weight_km2": weight,
+        }
+    )
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def coverage_union(points_xy: np.ndarray, r_eff: float, quad_segs: int = QUAD_SEGS):
+    """Union of the circles of radius ``r_eff`` (metres) around metric points."""
+    if len(points_xy) == 0:
+        return shapely.Polygon()
+    buffers = shapely.buffer(shapely.points(points_xy), r_eff, quad_segs=quad_segs)
+    return shapely.union_all(buffers)
+
+
+def _covered_area_km2(polys: np.ndarray, union) -> np.ndarray:
+    """Exact area (km²) of each polygon inside ``union`` (vectorised GEOS overlay)."""
+    if shapely.is_empty(union):
+        return np.zeros(len(polys))
+    shapely.prepare(union)
+    inside = shapely.contains(union, polys)  # fully covered: no overlay needed
+    out = np.zeros(len(polys))
+    out[inside] = shapely.area(polys[inside])
+    rest = np.flatnonzero(~inside & shapely.intersects(union, polys))
+    if len(rest):
+        out[rest] = shapely.area(shapely.intersection(polys[rest], union))
+    return out / 1e6
+
+
+# --------------------------------------------------------------------------- population
+
+
+def _population(subdistricts: gpd.GeoDataFrame, column: str) -> pd.Series:
+    codes = _codes(subdistricts)
+    if column not in subdistricts.columns:
+        return pd.Series(np.nan, index=codes, name=column)
+    v = pd.to_numeric(subdistricts[column], errors="coerce").to_numpy(dtype=float)
+    v = np.where(np.isfinite(v) & (v >= 0), v, np.nan)
+    return pd.Series(v, index=codes, name=column)
+
+
+def _population_basis(subdistricts: gpd.GeoDataFrame) -> str | None:
+    """Column used to weight by population: pop_60plus if any value, else pop_total."""
+    for col in _POP_COLUMNS:
+        if _population(subdistricts, col).notna().any():
+            return col
+    return None
+
+
+_NO_POP_REASON = {
+    "en": (
+        "No population figures were supplied. No population figures per subdistrict "
+        "were published (the 2020 census gives only the district total, 1,545,491, and "
+        "no count of residents aged 60+), so this metric needs figures that a user "
+        "supplies ({cols})."
+    ),
+    "zh": (
+        "未提供人口数据。各街道人口数未公开发布（2020年人口普查仅公布全区常住人口1,545,491人，"
+        "未公布60岁以上人口），该指标需用户提供数据（{cols}）。"
+    ),
+}
+_PARTIAL_POP_REASON = {
+    "en": "Population figures ({cols}) are missing for {n} of {total} subdistricts; those are shown as unavailable.",
+    "zh": "{total}个街道中有{n}个缺少人口数据（{cols}），这些街道显示为不可用。",
+}
+
+
+def unavailable_metrics(subdistricts: gpd.GeoDataFrame, lang: str = "en") -> dict[str, str]:
+    """{metric: reason} for population metrics that cannot be computed.
+
+    A metric is listed when its population column is absent or all NaN (the
+    reason says that no population figures were supplied, and none per
+    subdistrict were published) or when some subdistricts lack figures (the
+    reason gives how many).  An empty dict means every metric is available.
+    """
+    lang = "zh" if lang == "zh" else "en"
+    n_total = len(subdistricts)
+    out: dict[str, str] = {}
+    needs = {
+        "points_per_10k_60plus": ("pop_60plus",),
+        "pop_weighted_covered_share": _POP_COLUMNS,
+    }
+    for metric, cols in needs.items():
+        if metric == "pop_weighted_covered_share":
+            basis = _population_basis(subdistricts)
+            cols_used = (basis,) if basis else cols
+        else:
+            cols_used = cols
+        pop = _population(subdistricts, cols_used[0])
+        n_missing = int(pop.isna().sum())
+        col_txt = " / ".join(cols_used)
+        if n_total and n_missing == n_total:
+            out[metric] = _NO_POP_REASON[lang].format(cols=col_txt)
+        elif n_missing:
+            out[metric] = _PARTIAL_POP_REASON[lang].format(cols=col_txt, n=n_missing, total=n_total)
+    return out
+
+
+# --------------------------------------------------------------------------- point assignment
+
+
+def _assign_points(
+    subdistricts: gpd.GeoDataFrame, points: gpd.GeoDataFrame | None, assign: str = "auto"
+) -> pd.Series:
+    """Subdistrict code of every point (NaN when outside all subdistricts).
+
+    ``assign="auto"``: a valid ``subdistrict_code`` on the point wins (the
+    official assignment; the default subdistrict boundaries are schematic),
+    otherwise the subdistrict containing the point.  ``"spatial"``: always the
+    containing subdistrict.  ``"code"``: only the ``subdistrict_code`` column.
+    """
+    if assign not in ("auto", "spatial", "code"):
+        raise ValueError("assign must be 'auto', 'spatial' or 'code'")
+    if points is None or len(points) == 0:
+        return pd.Series([], dtype=object)
+    codes = _codes(subdistricts)
+    result = pd.Series(np.nan, index=points.index, dtype=object)
+    if assign in ("auto", "code") and "subdistrict_code" in points.columns:
+        given = points["subdistrict_code"]
+        valid = given.notna() & given.astype(str).isin(set(codes))
+        result[valid] = given[valid].astype(str)
+    if assign in ("auto", "spatial"):
+        todo = result.isna().to_numpy()
+        if todo.any():
+            sm = to_metric(subdistricts[[subdistricts.geometry.name]])
+            polys = np.asarray(sm.geometry.values)
+            pm = to_metric(points[[points.geometry.name]]).geometry.values
+            idx = np.flatnonzero(todo)
+            pi, si = shapely.STRtree(polys).query(np.asarray(pm)[idx], predicate="intersects")
+            # first subdistrict for points on a shared edge
+            keep = np.ones(len(pi), dtype=bool)
+            order = np.lexsort((si, pi))
+            pi, si = pi[order], si[order]
+            keep[1:] = pi[1:] != pi[:-1]
+            result.iloc[idx[pi[keep]]] = codes.to_numpy()[si[keep]]
+    return result
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def subdistrict_metrics(
+    subdistricts: gpd.GeoDataFrame,
+    points: gpd.GeoDataFrame | None,
+    radius_m: float = 500,
+    mode: str = "straight",
+    cell_m: float = 100,
+    assign: str = "auto",
+    quad_segs: int = QUAD_SEGS,
+) -> pd.DataFrame:
+    """Per-subdistrict metrics (DataFrame indexed by ``code``, input row order).
+
+    ``n_points``          meal points in the subdistrict (see ``assign``:
+                          ``subdistrict_code`` on the point first, otherwise
+                          the containing polygon)
+    ``area_km2``          exact polygon area in METRIC_CRS
+    ``points_per_10km2``  ``n_points / area_km2 * 10``
+    ``covered_share``     area(polygon ∩ union of circles) / area(polygon),
+                          exact polygon overlay in metres; circles of the
+                          effective radius around *all* points
+    ``mean_dist_m``       mean straight-line distance from the subdistrict's
+                          demand-cell centres (``cell_m`` grid) to the nearest
+                          meal point anywhere (cKDTree); NaN with no points
+    ``p90_dist_m``        90th percentile of the same (linear interpolation)
+    ``points_per_10k_60plus``  ``n_points / pop_60plus * 10,000``; NaN where
+                          ``pop_60plus`` is missing
+    ``pop_weighted_covered_share``  APPROXIMATION: population (pop_60plus, or
+                          pop_total when no pop_60plus is given) is spread
+                          uniformly over the subdistrict's demand cells, and the
+                          share of it in cells whose centre lies within the
+                          effective radius is reported.  With a uniform spread
+                          it is the grid estimate of ``covered_share``; NaN
+                          where the population is missing.  See
+                          :func:`unavailable_metrics` for the reasons.
+    """
+    r_eff = effective_radius(radius_m, mode)
+    codes = _codes(subdistricts)
+    sm = to_metric(subdistricts[[subdistricts.geometry.name]])
+    polys = np.asarray(sm.geometry.values)
+    area_km2 = shapely.area(polys) / 1e6
+
+    assigned = _assign_points(subdistricts, points, assign)
+    n_points = assigned.dropna().value_counts().reindex(codes, fill_value=0).astype(int)
+
+    pxy = _point_xy(points)
+    union = coverage_union(pxy, r_eff, quad_segs)
+    covered_km2 = _covered_area_km2(polys, union)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        covered_share = np.where(area_km2 > 0, covered_km2 / area_km2, np.nan)
+
+    grid = demand_grid(subdistricts, cell_m)
+    if len(pxy):
+        dist, _ = cKDTree(pxy).query(grid[["x", "y"]].to_numpy(), k=1)
+    else:
+        dist = np.full(len(grid), np.nan)
+    g = pd.DataFrame({"code": grid["code"].to_numpy(), "d": dist, "in": dist <= r_eff})
+    grp = g.groupby("code", sort=False)["d"]
+    mean_d = grp.mean().reindex(codes)
+    p90_d = grp.quantile(0.9).reindex(codes)
+    cell_cov = g.groupby("code", sort=False)["in"].mean().reindex(codes).astype(float)
+
+    df = pd.DataFrame(index=codes)
+    df["n_points"] = n_points.to_numpy()
+    df["area_km2"] = area_km2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["points_per_10km2"] = np.where(area_km2 > 0, df["n_points"] / area_km2 * 10, np.nan)
+    df["covered_share"] = np.clip(covered_share, 0.0, 1.0)
+    df["mean_dist_m"] = mean_d.to_numpy(dtype=float)
+    df["p90_dist_m"] = p90_d.to_numpy(dtype=float)
+
+    pop60 = _population(subdistricts, "pop_60plus").to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["points_per_10k_60plus"] = np.where(pop60 > 0, df["n_points"] / pop60 * 1e4, np.nan)
+    basis = _population_basis(subdistricts)
+    if basis is None:
+        df["pop_weighted_covered_share"] = np.nan
+    else:
+        pop = _population(subdistricts, basis).to_numpy()
+        df["pop_weighted_covered_share"] = np.where(np.isfinite(pop), cell_cov.to_numpy(), np.nan)
+    return df
+
+
+def rank_direction(metric: str) -> str:
+    """"desc" when higher is better (rank 1 = largest), "asc" when lower is
+    better (distances: rank 1 = shortest); raises for unranked metrics."""
+    hib = METRICS[metric]["higher_is_better"]
+    if hib is None:
+        raise ValueError(f"{metric} is descriptive and not ranked")
+    return "desc" if hib else "asc"
+
+
+def rank_metrics(df: pd.DataFrame, metrics: Iterable[str] | None = None) -> pd.DataFrame:
+    """Copy of ``df`` with a ``rank_<metric>`` column per rankable metric.
+
+    Rank 1 is the best subdistrict: largest value for metrics with
+    ``higher_is_better=True`` (counts, densities, shares), smallest for
+    ``higher_is_better=False`` (distances).  Ties share the best rank
+    ("min"); NaN values get no rank (<NA>).  ``area_km2`` is not ranked.
+    """
+    out = df.copy()
+    if metrics is None:
+        metrics = [m for m, d in METRICS.items() if d["higher_is_better"] is not None and m in df]
+    for m in metrics:
+        asc = rank_direction(m) == "asc"
+        out[f"rank_{m}"] = df[m].rank(method="min", ascending=asc, na_option="keep").astype("Int64")
+    return out
+
+
+def district_summary(
+    subdistricts: gpd.GeoDataFrame,
+    points: gpd.GeoDataFrame | None,
+    radius_m: float = 500,
+    mode: str = "straight",
+    cell_m: float = 100,
+    metrics: pd.DataFrame | None = None,
+    assign: str = "auto",
+) -> dict:
+    """District-level figures.
+
+    Keys: ``radius_m``, ``mode``, ``effective_radius_m``, ``total_area_km2``,
+    ``covered_area_km2``, ``covered_share`` (of the district area within the
+    effective radius of any point), ``subdistricts_with_points`` and
+    ``subdistricts_total`` (the policy KPI "subdistricts with >= 1 meal point"),
+    ``subdistricts_with_points_share``, ``points_total``, ``points_inside``
+    (points assigned to a subdistrict), ``pop_weighted_covered_share``
+    (subdistricts weighted by population; over the subdistricts with figures,
+    NaN when none) and ``population_subdistricts_known``.
+
+    ``metrics``: the output of :func:`subdistrict_metrics` for the same
+    arguments, to avoid recomputing it.
+    """
+    if metrics is None:
+        metrics = subdistrict_metrics(subdistricts, points, radius_m, mode, cell_m, assign)
+    total = float(metrics["area_km2"].sum())
+    covered = float((metrics["covered_share"] * metrics["area_km2"]).sum())
+    n_with = int((metrics["n_points"] > 0).sum())
+    basis = _population_basis(subdistricts)
+    pw, known = float("nan"), 0
+    if basis is not None:
+        pop = _population(subdistricts, basis).reindex(metrics.index)
+        ok = pop.notna() & metrics["pop_weighted_covered_share"].notna()
+        known = int(ok.sum())
+        if known and pop[ok].sum() > 0:
+            pw = float((pop[ok] * metrics.loc[ok, "pop_weighted_covered_share"]).sum() / pop[ok].sum())
+    return {
+        "radius_m": float(radius_m),
+        "mode": mode,
+        "effective_radius_m": effective_radius(radius_m, mode),
+        "total_area_km2": total,
+        "covered_area_km2": covered,
+        "covered_share": covered / total if total > 0 else float("nan"),
+        "subdistricts_with_points": n_with,
+        "subdistricts_total": int(len(metrics)),
+        "subdistricts_with_points_share": n_with / len(metrics) if len(metrics) else float("nan"),
+        "points_total": int(0 if points is None else len(points)),
+        "points_inside": int(metrics["n_points"].sum()),
+        "pop_weighted_covered_share": pw,
+        "population_basis": basis,
+        "population_subdistricts_known": known,
+    }
+
+
+def gap_geometry(
+    subdistricts: gpd.GeoDataFrame,
+    points: gpd.GeoDataFrame | None,
+    radius_m: float = 500,
+    mode: str = "straight",
+    simplify_m: float = 2.0,
+    quad_segs: int = QUAD_SEGS,
+):
+    """Area of the district farther than the effective radius from every point.
+
+    District union minus the union of circles, computed in metres, simplified
+    with a ``simplify_m`` tolerance (2 m: light, keeps areas within ~0.01 %)
+    and returned as a shapely geometry in EPSG:4326 (possibly empty).
+    """
+    r_eff = effective_radius(radius_m, mode)
+    sm = to_metric(subdistricts[[subdistricts.geometry.name]])
+    district = shapely.union_all(np.asarray(sm.geometry.values))
+    union = coverage_union(_point_xy(points), r_eff, quad_segs)
+    gap = shapely.difference(district, union) if not shapely.is_empty(union) else district
+    if simplify_m and simplify_m > 0:
+        gap = shapely.simplify(gap, simplify_m, preserve_topology=True)
+    if shapely.is_empty(gap):
+        return shapely.Polygon()
+    return shapely.transform(gap, lambda c: xy_to_lonlat(c))
+
+
+# --------------------------------------------------------------------------- what-if
+
+
+def with_extra_points(
+    points: gpd.GeoDataFrame | None, extra_lonlat: Sequence[Sequence[float]]
+) -> gpd.GeoDataFrame:
+    """Copy of ``points`` (EPSG:4326) with hypothetical points appended.
+
+    ``extra_lonlat``: iterable of (lon, lat).  New rows get ids ``whatif-1``,
+    ``whatif-2``, ... (numbering continues after existing ``whatif-n`` ids),
+    ``is_whatif=True`` and no ``subdistrict_code`` (they are assigned to the
+    subdistrict that contains them).
+    """
+    extra = np.asarray(list(extra_lonlat), dtype=float).reshape(-1, 2)
+    if not np.isfinite(extra).all():
+        raise ValueError("extra points must have finite coordinates")
+    if ((extra[:, 0] < -180) | (extra[:, 0] > 180) | (extra[:, 1] < -90) | (extra[:, 1] > 90)).any():
+        raise ValueError("extra points must be (lon, lat) in degrees")
+    if points is None:
+        points = gpd.GeoDataFrame({"id": pd.Series([], dtype=str)}, geometry=[], crs=WGS84)
+    base = points.set_crs(WGS84) if points.crs is None else points.to_crs(WGS84)
+    base = base.copy()
+    if "is_whatif" not in base.columns:
+        base["is_whatif"] = False
+    start = 0
+    if "id" in base.columns and len(base):
+        ids = base["id"].astype(str)
+        nums = pd.to_numeric(ids.str.extract(r"^whatif-(\d+)$")[0], errors="coerce")
+        if nums.notna().any():
+            start = int(nums.max())
+    new = gpd.GeoDataFrame(
+        {
+            "id": [f"whatif-{start + i + 1}" for i in range(len(extra))],
+            "is_whatif": True,
+        },
+        geometry=shapely.points(extra),
+        crs=WGS84,
+    )
+    if len(new) == 0:
+        return base
+    if len(base) == 0:
+        return new.rename_geometry(base.geometry.name) if base.geometry.name != "geometry" else new
+    new = new.rename_geometry(base.geometry.name) if base.geometry.name != "geometry" else new
+    return gpd.GeoDataFrame(pd.concat([base, new], ignore_index=True), crs=WGS84)
+
+
+def compare(before_df: pd.DataFrame, after_df: pd.DataFrame) -> pd.DataFrame:
+    """Per-metric change between two :func:`subdistrict_metrics` results.
+
+    Columns ``<metric>_before``, ``<metric>_after``, ``<metric>_delta``
+    (after - before) and ``<metric>_improved`` (True when the change is in the
+    metric's better direction, False when worse, <NA> when unchanged or
+    unknown) for every metric of :data:`METRICS` present in both frames.
+    """
+    idx = before_df.index.union(after_df.index, sort=False)
+    b, a = before_df.reindex(idx), after_df.reindex(idx)
+    out = pd.DataFrame(index=idx)
+    for m, d in METRICS.items():
+        if m not in b.columns or m not in a.columns:
+            continue
+        bv = b[m].astype(float)
+        av = a[m].astype(float)
+        delta = av - bv
+        out[f"{m}_before"] = bv
+        out[f"{m}_after"] = av
+        out[f"{m}_delta"] = delta
+        if d["higher_is_better"] is not None:
+            sign = 1.0 if d["higher_is_better"] else -1.0
+            imp = pd.Series(pd.NA, index=idx, dtype="boolean")
+            s = sign * delta
+            imp[s > 1e-12] = True
+            imp[s < -1e-12] = False
+            out[f"{m}_improved"] = imp
+    return out
+
+
+# --------------------------------------------------------------------------- synthetic data
+
+JINPU_BBOX = (121.44, 39.0, 122.30, 39.55)  # lon/lat bounding box used for synthetic data
+
+
+def synthetic_subdistricts(
+    n: int = 25, seed: int = 0, bbox: Sequence[float] = JINPU_BBOX, population: bool = False
+) -> gpd.GeoDataFrame:
+    """Synthetic subdistricts for tests and benchmarks (NOT real boundaries).
+
+    A Voronoi partition of ``n`` seeded random sites, clipped to ``bbox``
+    (lon/lat), built in METRIC_CRS: no gaps, no overlaps.  Codes are
+    ``"S0001"``...; with ``population=True`` seeded ``pop_total`` and
+    ``pop_60plus`` columns are added (otherwise they are absent).
+    """
+    rng = np.random.default_rng(seed)
+    x0, y0 = lonlat_to_xy([bbox[0], bbox[1]])[0]
+    x1, y1 = lonlat_to_xy([bbox[2], bbox[3]])[0]
+    frame = shapely.box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    fx0, fy0, fx1, fy1 = frame.bounds
+    sites = rng.uniform([fx0, fy0], [fx1, fy1], size=(n, 2))
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(sites), extend_to=frame))
+    # order cells like the sites that generated them
+    cells = np.asarray(cells)
+    pi, ci = shapely.STRtree(cells).query(shapely.points(sites), predicate="intersects")
+    owner = np.full(n, -1)
+    for p, c in zip(pi, ci):  # n small; first hit
+        if owner[p] < 0:
+            owner[p] = c
+    geoms = shapely.intersection(cells[owner], frame)
+    gdf = gpd.GeoDataFrame(
+        {
+            "code": [f"S{i + 1:04d}" for i in range(n)],
+            "name_zh": [f"街道{i + 1}" for i in range(n)],
+            "name_en": [f"Subdistrict {i + 1}" for i in range(n)],
+        },
+        geometry=geoms,
+        crs=METRIC_CRS,
+    ).to_crs(WGS84)
+    if population:
+        total = rng.integers(20_000, 150_000, size=n).astype(float)
+        gdf["pop_total"] = total
+        gdf["pop_60plus"] = np.round(total * rng.uniform(0.15, 0.3, size=n))
+    return gdf
+
+
+def synthetic_points(
+    subdistricts: gpd.GeoDataFrame, n: int = 60, seed: int = 1, clustered: bool = True
+) -> gpd.GeoDataFrame:
+    """Seeded synthetic meal points inside ``subdistricts`` (EPSG:4326).
+
+    With ``clustered=True`` half of the points fall near the first few
+    subdistrict centroids (like an urban core), the rest uniformly.
+    """
+    rng = np.random.default_rng(seed)
+    sm = to_metric(subdistricts[[subdistricts.geometry.name]])
+    polys = np.asarray(sm.geometry.values)
+    district = shapely.union_all(polys)
+    shapely.prepare(district)
+    minx, miny, maxx, maxy = district.bounds
+    out = np.empty((0, 2))
+    centres = shapely.get_coordinates(shapely.centroid(polys[: max(1, len(polys) // 5)]))
+    while len(out) < n:
+        m = 4 * n
+        uni = rng.uniform([minx, miny], [maxx, maxy], size=(m, 2))
+        if clustered:
+            c = centres[rng.integers(0, len(centres), size=m)]
+            clu = c + rng.normal(0, 3000, size=(m, 2))
+            cand = np.where((rng.random(m) < 0.5)[:, None], clu, uni)
+        else:
+            cand = uni
+        cand = cand[shapely.contains_xy(district, cand[:, 0], cand[:, 1])]
+        out = np.vstack([out, cand])
+    out = out[:n]
+    return gpd.GeoDataFrame(
+        {"id": [f"P{i + 1:05d}" for i in range(n)]},
+        geometry=shapely.points(xy_to_lonlat(out)),
+        crs=WGS84,
+    )

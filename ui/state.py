@@ -1,0 +1,135 @@
+"""Per-session state: language, elder mode and the dataset in use.
+
+The bundled dataset is loaded once per server process (``st.cache_resource``) and
+shared read-only by every session; an upload replaces a layer in this session's
+``st.session_state`` only, so it never reaches another user.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.i18n import LANGS, t
+from geo.loader import Dataset, load_bundled
+from geo.mapping import ensure_static_assets
+from geo.schema import LAYERS
+
+UPLOADS_KEY = "uploaded_layers"
+
+
+@st.cache_resource(show_spinner=False)
+def bundled_dataset() -> Dataset:
+    return load_bundled()
+
+
+@st.cache_resource(show_spinner=False)
+def static_assets() -> str:
+    return str(ensure_static_assets())
+
+
+def dataset() -> Dataset:
+    """The dataset this session uses: bundled layers, replaced by this session's uploads."""
+    ds = bundled_dataset()
+    uploads: dict = st.session_state.get(UPLOADS_KEY) or {}
+    for key in LAYERS:
+        if key in uploads:
+            gdf, source = uploads[key]
+            ds = ds.replace(key, gdf, source)
+    return ds
+
+
+def set_upload(layer: str, gdf, source: str) -> None:
+    uploads = dict(st.session_state.get(UPLOADS_KEY) or {})
+    uploads[layer] = (gdf, source)
+    st.session_state[UPLOADS_KEY] = uploads
+
+
+def clear_uploads() -> None:
+    st.session_state[UPLOADS_KEY] = {}
+
+
+def _qp(name: str) -> str | None:
+    try:
+        return st.query_params.get(name)
+    except Exception:  # noqa: BLE001 - no query params outside a browser session
+        return None
+
+
+def lang() -> str:
+    if "lang" not in st.session_state:
+        q = _qp("lang")
+        if q in LANGS:
+            st.session_state["lang"] = q
+        else:
+            # Chinese is the default language; English is one tap away (and in the URL).
+            st.session_state["lang"] = "zh"
+    return st.session_state["lang"]
+
+
+def elder() -> bool:
+    if "elder" not in st.session_state:
+        st.session_state["elder"] = _qp("elder") == "1"
+    return bool(st.session_state["elder"])
+
+
+def sync_query_params() -> None:
+    """Keep lang and elder mode in the URL so a link reproduces the view."""
+    st.query_params["lang"] = st.session_state.get("lang", "zh")
+    if st.session_state.get("elder"):
+        st.query_params["elder"] = "1"
+    elif "elder" in st.query_params:
+        del st.query_params["elder"]
+
+
+def top_controls() -> str:
+    """Language switch and elder-mode switch at the top of every page (visible on phones,
+    where the sidebar is folded away)."""
+    current = lang()
+    elder()
+    c1, c2 = st.columns([1, 1])
+    with c1:
+        st.radio(t("app.language", current), LANGS, key="lang", horizontal=True,
+                 format_func=lambda code: t(f"app.lang.{code}", current), label_visibility="collapsed")
+    with c2:
+        st.toggle(t("app.elder_mode", current), key="elder", help=t("app.elder_mode.help", current))
+    sync_query_params()
+    return st.session_state["lang"]
+
+
+def data_banner(lg: str) -> None:
+    ds = dataset()
+    if ds.is_bundled:
+        return
+    names = ", ".join(f"{LAYERS[k].title_zh if lg == 'zh' else LAYERS[k].title_en} ({v})"
+                      for k, v in ds.sources.items() if v != "bundled")
+    cols = st.columns([4, 1])
+    cols[0].warning(t("app.data_banner", lg, layers=names))
+    if cols[1].button(t("app.back_to_bundled", lg), key="back_to_bundled"):
+        clear_uploads()
+        st.rerun()
+
+
+ELDER_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
+[data-testid="stWidgetLabel"] p, label, .stRadio label p { font-size: 22px !important; line-height: 1.5 !important; }
+.stButton button, .stLinkButton a, [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"] {
+  min-height: 60px !important; min-width: 60px !important; font-size: 22px !important; }
+h1 { font-size: 34px !important; } h2 { font-size: 30px !important; } h3 { font-size: 26px !important; }
+[data-baseweb="select"] > div { min-height: 60px !important; font-size: 22px !important; }
+input { min-height: 52px !important; font-size: 22px !important; }
+</style>
+"""
+
+BASE_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 18px; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { line-height: 1.5; }
+.stButton button, .stLinkButton a { min-height: 44px; }
+</style>
+"""
+
+
+def apply_css() -> None:
+    st.markdown(BASE_CSS + (ELDER_CSS if st.session_state.get("elder") else ""), unsafe_allow_html=True)
