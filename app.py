@@ -3,6 +3,8 @@
     streamlit run app.py
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from geo.i18n import t
@@ -13,9 +15,15 @@ st.set_page_config(page_title="金普惠民地图 · Jinpu Livelihood Map", page
 state.static_assets()
 lang = state.lang()
 
+ROOT = Path(__file__).resolve().parent
 PAGES = [
     ("pages/overview.py", "nav.overview", "🗺️"),
+    ("pages/finder.py", "nav.finder", "🍚"),
+    ("pages/coverage.py", "nav.coverage", "📊"),
+    ("pages/projects.py", "nav.projects", "📋"),
+    ("pages/data.py", "nav.data", "🗂️"),
 ]
+PAGES = [p for p in PAGES if (ROOT / p[0]).exists()]
 
 pages = [
     st.Page(path, title=t(key, lang), icon=icon, default=(i == 0), url_path=path.split("/")[-1][:-3])
