@@ -30,7 +30,5 @@ pages = [
     for i, (path, key, icon) in enumerate(PAGES)
 ]
 nav = st.navigation(pages)
-lang = state.top_controls()
-state.apply_css()
-state.data_banner(lang)
+state.page_setup()
 nav.run()

@@ -7,7 +7,7 @@ from geo.i18n import t
 from geo.mapping import base_map, meal_point_layer, overview_legend, project_layer, subdistrict_layer
 from ui import state
 
-lang = st.session_state.get("lang", "zh")
+lang = state.page_setup()
 ds = state.dataset()
 
 st.title(t("app.title", lang))

@@ -7,10 +7,12 @@ shared read-only by every session; an upload replaces a layer in this session's
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from geo.i18n import LANGS, t
-from geo.loader import Dataset, load_bundled
+from geo.loader import DATA_DIR, Dataset, load_bundled
 from geo.mapping import ensure_static_assets
 from geo.schema import LAYERS
 
@@ -19,7 +21,9 @@ UPLOADS_KEY = "uploaded_layers"
 
 @st.cache_resource(show_spinner=False)
 def bundled_dataset() -> Dataset:
-    return load_bundled()
+    """The default dataset: data/, or the folder named by JINPU_DATA_DIR (a deployment's
+    own official files in the same schema; also used by the tests)."""
+    return load_bundled(os.environ.get("JINPU_DATA_DIR") or DATA_DIR)
 
 
 @st.cache_resource(show_spinner=False)
@@ -88,8 +92,10 @@ def top_controls() -> str:
     elder()
     c1, c2 = st.columns([1, 1])
     with c1:
-        st.radio(t("app.language", current), LANGS, key="lang", horizontal=True,
-                 format_func=lambda code: t(f"app.lang.{code}", current), label_visibility="collapsed")
+        # label and option names do not depend on the language: a widget whose label
+        # changes is a new widget to Streamlit, and would lose its state
+        st.radio(t("app.language", "zh"), LANGS, key="lang", horizontal=True,
+                 format_func=lambda code: t(f"app.lang.{code}", "zh"), label_visibility="collapsed")
     with c2:
         st.toggle(t("app.elder_mode", current), key="elder", help=t("app.elder_mode.help", current))
     sync_query_params()
@@ -129,6 +135,34 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 18px; }
 .stButton button, .stLinkButton a { min-height: 44px; }
 </style>
 """
+
+
+def _already_set_up() -> bool:
+    """True when this script run has already drawn the shared controls."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        return ctx is not None and "lang" in ctx.widget_user_keys_this_run
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def page_setup() -> str:
+    """Draw what every page shares (language and elder-mode switches, CSS, the uploaded-
+    data banner) once per run, and return the language.
+
+    app.py calls it before running the page, and every page calls it too: a page can be
+    run on its own (Streamlit's AppTest reruns a page script directly when a ``pages/``
+    folder exists), and the second call in a run is a no-op.
+    """
+    if _already_set_up():
+        return st.session_state.get("lang", "zh")
+    static_assets()
+    lg = top_controls()
+    apply_css()
+    data_banner(lg)
+    return lg
 
 
 def apply_css() -> None:
