@@ -24,7 +24,7 @@ def test_english_is_complete_on_the_shell():
 
 def test_language_switch_and_url():
     at = run_app()
-    at.radio(key="lang").set_value("en").run()
+    at.radio(key="lang_select").set_value("en").run()
     assert at.title[0].value == "Jinpu Livelihood Map"
     assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
 

@@ -85,19 +85,30 @@ def sync_query_params() -> None:
         del st.query_params["elder"]
 
 
+def _copy(src: str, dst: str) -> None:
+    st.session_state[dst] = st.session_state[src]
+
+
 def top_controls() -> str:
     """Language switch and elder-mode switch at the top of every page (visible on phones,
-    where the sidebar is folded away)."""
+    where the sidebar is folded away).
+
+    The settings live in plain session keys ``lang`` and ``elder``; the widgets
+    (``lang_select``, ``elder_toggle``) copy into them, so a setting survives a page
+    switch and a page being run on its own (where widgets get new identities).
+    """
     current = lang()
     elder()
     c1, c2 = st.columns([1, 1])
     with c1:
         # label and option names do not depend on the language: a widget whose label
         # changes is a new widget to Streamlit, and would lose its state
-        st.radio(t("app.language", "zh"), LANGS, key="lang", horizontal=True,
-                 format_func=lambda code: t(f"app.lang.{code}", "zh"), label_visibility="collapsed")
+        st.radio(t("app.language", "zh"), LANGS, index=LANGS.index(current), key="lang_select",
+                 horizontal=True, format_func=lambda code: t(f"app.lang.{code}", "zh"),
+                 label_visibility="collapsed", on_change=_copy, args=("lang_select", "lang"))
     with c2:
-        st.toggle(t("app.elder_mode", current), key="elder", help=t("app.elder_mode.help", current))
+        st.toggle(t("app.elder_mode", current), value=bool(st.session_state["elder"]), key="elder_toggle",
+                  help=t("app.elder_mode.help", current), on_change=_copy, args=("elder_toggle", "elder"))
     sync_query_params()
     return st.session_state["lang"]
 
@@ -143,7 +154,10 @@ def _already_set_up() -> bool:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
 
         ctx = get_script_run_ctx()
-        return ctx is not None and "lang" in ctx.widget_user_keys_this_run
+        if ctx is None:
+            return False
+        keys = getattr(getattr(ctx, "shared", ctx), "widget_user_keys_this_run", None)
+        return keys is not None and "lang_select" in keys
     except Exception:  # noqa: BLE001
         return False
 
