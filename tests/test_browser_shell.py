@@ -1,0 +1,52 @@
+"""The app shell in headless Chromium, with every non-loopback host blocked:
+the map draws from local assets and shows subdistricts, meal points and projects."""
+
+import time
+
+import pytest
+
+from tests.browser import browser, chromium_available, map_frame, new_page, streamlit_server
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed")]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as b:
+        yield b
+
+
+def test_first_map_offline(server, chromium):
+    page = new_page(chromium)
+    t0 = time.perf_counter()
+    page.goto(server + "/?lang=en")
+    frame = map_frame(page)
+    frame.locator(".jp-meal").first.wait_for(timeout=30_000)
+    first_map_s = time.perf_counter() - t0
+    print(f"\nfirst map in the browser: {first_map_s:.2f} s")
+    assert frame.locator(".jp-meal").count() == 60
+    assert frame.locator(".jp-proj").count() >= 3
+    assert frame.locator(".jp-district-wide").count() == 1
+    assert frame.locator("path.leaflet-interactive").count() >= 25  # subdistrict polygons
+    assert frame.locator(".leaflet-tile").count() == 0  # blank base: no tile requests at all
+    # nothing outside loopback was even attempted by the page or the map
+    assert not page.blocked, set(page.blocked)
+    assert not page.dialogs
+
+
+def test_language_switch_in_browser(server, chromium):
+    page = new_page(chromium, 390, 844)
+    page.goto(server + "/")
+    page.get_by_text("金普惠民地图").first.wait_for(timeout=30_000)
+    page.get_by_text("English", exact=True).click()
+    page.get_by_role("heading", name="Jinpu Livelihood Map").wait_for(timeout=20_000)
+    assert "lang=en" in page.url
+    # no horizontal scrolling on a phone
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
