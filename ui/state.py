@@ -99,14 +99,14 @@ def top_controls() -> str:
     """
     current = lang()
     elder()
-    c1, c2 = st.columns([1, 1])
-    with c1:
+    # a horizontal container keeps both switches on one row on a phone (columns would stack)
+    row = st.container(horizontal=True, gap="large", vertical_alignment="center")
+    with row:
         # label and option names do not depend on the language: a widget whose label
         # changes is a new widget to Streamlit, and would lose its state
         st.radio(t("app.language", "zh"), LANGS, index=LANGS.index(current), key="lang_select",
                  horizontal=True, format_func=lambda code: t(f"app.lang.{code}", "zh"),
                  label_visibility="collapsed", on_change=_copy, args=("lang_select", "lang"))
-    with c2:
         st.toggle(t("app.elder_mode", current), value=bool(st.session_state["elder"]), key="elder_toggle",
                   help=t("app.elder_mode.help", current), on_change=_copy, args=("elder_toggle", "elder"))
     sync_query_params()
@@ -128,14 +128,21 @@ def data_banner(lg: str) -> None:
 
 ELDER_CSS = """
 <style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
-[data-testid="stWidgetLabel"] p, label, .stRadio label p { font-size: 22px !important; line-height: 1.5 !important; }
-.stButton button, .stLinkButton a, [data-testid="stBaseButton-secondary"], [data-testid="stBaseButton-primary"] {
+[data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li,
+[data-testid="stMainBlockContainer"] label, [data-testid="stWidgetLabel"] p,
+[data-testid="stMainBlockContainer"] td, [data-testid="stMainBlockContainer"] th {
+  font-size: 22px !important; line-height: 1.5 !important; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 36px !important; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 30px !important; }
+[data-testid="stMainBlockContainer"] h3 { font-size: 26px !important; }
+[data-testid="stHeaderActionElements"] { display: none !important; }
+a[data-testid^="stBaseLinkButton"], [data-testid="stMainBlockContainer"] button {
   min-height: 60px !important; min-width: 60px !important; font-size: 22px !important; }
-h1 { font-size: 34px !important; } h2 { font-size: 30px !important; } h3 { font-size: 26px !important; }
-[data-baseweb="select"] > div { min-height: 60px !important; font-size: 22px !important; }
-input { min-height: 52px !important; font-size: 22px !important; }
+[data-testid="stMainBlockContainer"] [data-baseweb="select"] > div { min-height: 60px !important; font-size: 22px !important; }
+[data-testid="stMainBlockContainer"] input { min-height: 60px !important; font-size: 22px !important; }
+[data-testid="stMainBlockContainer"] details summary { min-height: 60px !important; display: flex; align-items: center; }
+[data-testid="stMainBlockContainer"] [role="radiogroup"] label,
+[data-testid="stMainBlockContainer"] [data-testid="stCheckbox"] label { min-height: 60px !important; align-items: center; }
 </style>
 """
 
