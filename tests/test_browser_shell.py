@@ -26,7 +26,7 @@ def chromium():
 def test_first_map_offline(server, chromium):
     page = new_page(chromium)
     t0 = time.perf_counter()
-    page.goto(server + "/?lang=en")
+    page.goto(server + "/?lang=en&base=blank")
     frame = map_frame(page)
     frame.locator(".jp-meal").first.wait_for(timeout=30_000)
     first_map_s = time.perf_counter() - t0
@@ -39,6 +39,19 @@ def test_first_map_offline(server, chromium):
     # nothing outside loopback was even attempted by the page or the map
     assert not page.blocked, set(page.blocked)
     assert not page.dialogs
+
+
+def test_default_base_map_fails_gracefully_offline(server, chromium):
+    """The default base map's tiles cannot load here: the vector layers still draw, and
+    the only requests that left loopback were for tiles."""
+    page = new_page(chromium)
+    page.goto(server + "/")
+    frame = map_frame(page)
+    frame.locator(".jp-meal").first.wait_for(timeout=30_000)
+    assert frame.locator(".jp-meal").count() == 60
+    assert frame.locator("path.leaflet-interactive").count() >= 25
+    assert page.blocked, "the default base map should have asked for tiles"
+    assert all("autonavi.com" in host or "openstreetmap.org" in host for host in page.blocked), set(page.blocked)
 
 
 def test_language_switch_in_browser(server, chromium):
