@@ -49,10 +49,16 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build-data", help="rebuild the bundled dataset")
     b.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "data"))
     args = parser.parse_args(argv)
+    if args.cmd != "validate":
+        return _build(args)
     try:
-        return _validate(args) if args.cmd == "validate" else _build(args)
+        return _validate(args)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - never a traceback for a bad file
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+        print(t("v.internal", args.lang, reason=reason), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

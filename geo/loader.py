@@ -8,8 +8,11 @@ state between calls.
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 import tempfile
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +28,7 @@ MAX_UPLOAD_MB = 20
 TABLE_EXT = (".csv", ".txt")
 SPATIAL_EXT = (".geojson", ".json", ".gpkg", ".zip")
 ALLOWED_EXT = TABLE_EXT + SPATIAL_EXT
+FORMAT_NAMES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".zip": "ZIP (Shapefile)"}
 ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK/GB18030"))
 
 
@@ -49,6 +53,8 @@ class Dataset:
 
 
 def _decode(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(data[:4096]):
+        return None, [Issue("error", "v.encoding_utf16", file=name, line_offset=None)]
     if b"\x00" in data[:4096]:
         return None, [Issue("error", "v.binary", file=name, line_offset=None)]
     for enc, label in ENCODINGS:
@@ -62,6 +68,34 @@ def _decode(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
                                file=name, line_offset=None))
         return text, notes
     return None, [Issue("error", "v.encoding", file=name, line_offset=None)]
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a BOM: every other byte is NUL in ASCII text."""
+    if len(head) < 8:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return odd.count(0) > 0.8 * len(odd) or even.count(0) > 0.8 * len(even)
+
+
+def _wkt_table(df: pd.DataFrame, name: str) -> tuple[gpd.GeoDataFrame, list[Issue]]:
+    """A CSV with a WKT ``geometry`` column (our CSV export of polygons) as WGS-84."""
+    import shapely
+
+    geoms, issues = [], []
+    for i, v in enumerate(df["geometry"]):
+        v = (v or "").strip()
+        if not v:
+            geoms.append(None)
+            continue
+        try:
+            geoms.append(shapely.from_wkt(v))
+        except Exception:  # noqa: BLE001 - shapely raises GEOSException for bad text
+            geoms.append(None)
+            short = v if len(v) <= 40 else v[:40] + "…"
+            issues.append(Issue("error", "v.bad_wkt", {"value": short}, row=i + 1, column="geometry", file=name))
+    out = gpd.GeoDataFrame(df.drop(columns="geometry"), geometry=geoms, crs=4326)
+    return out, issues
 
 
 def read_table(data: bytes, name: str) -> tuple[pd.DataFrame | gpd.GeoDataFrame | None, list[Issue], int | None]:
@@ -83,13 +117,32 @@ def read_table(data: bytes, name: str) -> tuple[pd.DataFrame | gpd.GeoDataFrame 
         text, issues = _decode(data, name)
         if text is None:
             return None, issues, None
+        header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+        sep = ","
+        if len(header) == 1:  # Excel in many locales writes ';' (or tab) between columns
+            for cand in (";", "\t"):
+                if cand in header[0]:
+                    sep = cand
+                    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=cand), [])
+                    issues = issues + [Issue("note", "v.delimiter_note", {"sep": "tab" if cand == "\t" else cand},
+                                             file=name, line_offset=None)]
+                    break
+        names = [h.strip() for h in header]
+        dups = sorted({h for h in names if h and names.count(h) > 1})
+        if dups:
+            return None, issues + [Issue("error", "v.duplicate_column", column=h, file=name, line_offset=None)
+                                   for h in dups], None
         try:
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False)
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False, sep=sep)
         except pd.errors.EmptyDataError:
             return None, issues + [Issue("error", "v.empty_file", file=name, line_offset=None)], None
         except (pd.errors.ParserError, ValueError) as exc:
             return None, issues + [Issue("error", "v.csv_parse", {"reason": str(exc).strip()}, file=name,
                                          line_offset=None)], None
+        if "geometry" in [str(c).strip().lstrip("\ufeff") for c in df.columns]:
+            df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
+            gdf, wkt_issues = _wkt_table(df, name)
+            return gdf, issues + wkt_issues, 1
         return df, issues, 1
     # spatial formats go through GDAL (pyogrio) from a private temporary folder
     if ext in (".geojson", ".json") and b"\x00" in data[:4096]:
@@ -109,11 +162,19 @@ def read_table(data: bytes, name: str) -> tuple[pd.DataFrame | gpd.GeoDataFrame 
                             raise ValueError("unsafe path in zip")
                     zf.extractall(Path(tmp) / "x")
                 path = Path(tmp) / "x" / shp[0]
-                gdf = gpd.read_file(path, encoding=_shp_encoding(path))
+                with warnings.catch_warnings():  # GDAL's warnings name our temporary path
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    gdf = gpd.read_file(path, encoding=_shp_encoding(path))
             else:
-                gdf = gpd.read_file(path)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    gdf = gpd.read_file(path)
     except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds; each is the file's fault
         reason = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        if any(m in reason.lower() for m in ("not recognized as", "not a zip file", "not a database")):
+            fmt = FORMAT_NAMES.get(ext, ext)
+            return None, [Issue("error", "v.not_format", {"format": fmt}, file=name, line_offset=None)], None
+        reason = re.sub(r"/\S*/upload(\.\w+)?", name, reason)  # never show our temporary path
         return None, [Issue("error", "v.unreadable", {"reason": reason}, file=name, line_offset=None)], None
     gdf = gpd.GeoDataFrame(gdf)
     for col in gdf.columns:
@@ -142,8 +203,15 @@ def validate_bytes(layer: str, data: bytes, name: str, context: Context | None =
     raw, issues, offset = read_table(data, name)
     if raw is None:
         return Report(layer, name, issues)
-    report = validate_layer(layer, raw, file=name, context=context, line_offset=offset)
+    try:
+        report = validate_layer(layer, raw, file=name, context=context, line_offset=offset)
+    except Exception as exc:  # noqa: BLE001 - a bad file must never surface as a traceback
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+        return Report(layer, name, issues + [Issue("error", "v.internal", {"reason": reason}, file=name,
+                                                   line_offset=None)])
     report.issues[:0] = issues
+    if any(i.level == "error" for i in issues):
+        report.data = None
     return report
 
 
@@ -172,3 +240,35 @@ def load_bundled(data_dir: str | Path = DATA_DIR) -> Dataset:
             raise ValueError(f"bundled {key} are invalid:\n" + "\n".join(rep.lines()))
         out[key] = rep.data
     return Dataset(**out, sources={k: "bundled" for k in LAYERS})
+
+
+def cross_checks(dataset: Dataset) -> dict[str, list[Issue]]:
+    """The point layers in use, checked against the subdistricts in use: after a new
+    subdistricts layer (e.g. official boundaries), meal points or projects that fall
+    outside their stated subdistrict are reported (keyed by layer)."""
+    from geo.validate import cross_check
+
+    ctx = context_for(dataset)
+    out = {}
+    for key in ("projects", "meal_points"):
+        src = dataset.sources.get(key, "bundled")
+        name = LAYERS[key].filename if src == "bundled" else src
+        issues = cross_check(key, dataset.layer(key), ctx, file=name)
+        if issues:
+            out[key] = issues
+    return out
+
+
+def upload(dataset: Dataset, layer: str, data: bytes, name: str) -> tuple[Report, dict[str, list[Issue]]]:
+    """Validate an uploaded file for ``layer`` against the dataset in use.
+
+    Returns the report and, when it is valid, the cross-layer issues of the dataset
+    that would result (other layers against new subdistricts). Pure: the caller
+    stores ``report.data`` in its own session when ``report.ok``.
+    """
+    ctx = Context() if layer == "subdistricts" else context_for(dataset)
+    report = validate_bytes(layer, data, name, ctx)
+    cross: dict[str, list[Issue]] = {}
+    if report.ok and layer == "subdistricts":
+        cross = cross_checks(dataset.replace(layer, report.data, name))
+    return report, cross

@@ -197,7 +197,7 @@ MAP_CSS = """
 .jp-tip .muted { color: #444; }
 .jp-meal { width: 22px; height: 22px; margin: 0; border: 2px solid #fff; border-radius: 6px; background: #1B5E20;
   color: #fff; font: 700 13px/22px sans-serif; text-align: center; box-shadow: 0 0 0 1px #1B5E20; }
-.jp-meal::after { content: "\9910"; }
+.jp-meal::after { content: "\\9910"; }
 .jp-pin { filter: drop-shadow(0 1px 1px rgba(0,0,0,0.5)); }
 .jp-dw { background: rgba(255,255,255,0.96); border: 2px dashed #333; border-radius: 8px; padding: 3px 6px;
   font-size: 13px; font-weight: 700; color: #111; white-space: nowrap; display: inline-block; cursor: pointer; }

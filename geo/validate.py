@@ -12,6 +12,7 @@ or other layers (codes, containment, swapped coordinates, polygons) follow it.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import math
 import re
@@ -26,6 +27,7 @@ from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from geo import facts
+from geo.export import unneutralise
 from geo.i18n import t
 from geo.schema import LAYERS, Field, Layer
 
@@ -36,6 +38,7 @@ DEFAULT_SCHEMATIC_TOLERANCE_KM = 2.0
 HTML_RE = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript:|\$\{|`", re.IGNORECASE)
 FORMULA_CHARS = ("=", "+", "-", "@")
 CODE_RE = re.compile(r"^\d{12}$")
+COORD_FIELDS = ("lat", "lon", "seat_lat", "seat_lon")
 YES = {"yes", "y", "true", "1", "是", "有"}
 NO = {"no", "n", "false", "0", "否", "无"}
 
@@ -51,6 +54,12 @@ class Issue:
     line_offset: int | None = 1  # file line = row + offset (CSV header); None: no lines
     expected: str | None = None
 
+    def message(self, lang: str = "en") -> str:
+        msg = t(self.key, lang, **{"column": self.column or "", **self.params})
+        if self.params.get("suggestion"):
+            msg += t("v.unknown_column.hint", lang, suggestion=self.params["suggestion"])
+        return msg
+
     def text(self, lang: str = "en") -> str:
         parts = []
         if self.file:
@@ -62,13 +71,14 @@ class Issue:
             parts.append(where)
         if self.column:
             parts.append(t("v.where.column", lang, column=self.column))
-        msg = t(self.key, lang, **self.params)
+        msg = self.message(lang)
         if self.expected:
             msg += "; " + t("v.expected", lang, expected=self.expected) if lang == "en" else "；" + t(
                 "v.expected", lang, expected=self.expected)
         head = ", ".join(parts) if lang == "en" else "，".join(parts)
         label = t(f"v.level.{self.level}", lang)
-        return f"[{label}] {head}: {msg}" if head else f"[{label}] {msg}"
+        colon = "：" if lang == "zh" else ": "
+        return f"[{label}] {head}{colon}{msg}" if head else f"[{label}] {msg}"
 
     def as_dict(self, lang: str = "en") -> dict:
         return {
@@ -76,7 +86,8 @@ class Issue:
             "file": self.file,
             "row": self.row,
             "column": self.column,
-            "message": t(self.key, lang, **self.params),
+            "line": None if self.row is None or self.line_offset is None else self.row + self.line_offset,
+            "message": self.message(lang),
             "expected": self.expected or "",
         }
 
@@ -111,7 +122,7 @@ class Report:
 
     def table(self, lang: str = "en") -> pd.DataFrame:
         return pd.DataFrame([i.as_dict(lang) for i in self.issues],
-                            columns=["level", "file", "row", "column", "message", "expected"])
+                            columns=["level", "file", "row", "line", "column", "message", "expected"])
 
 
 @dataclass
@@ -137,7 +148,7 @@ def _expected(f: Field) -> str:
         return " | ".join(f.allowed)
     if f.kind in ("int", "float") and f.min is not None:
         unit = f" {f.unit_en}" if f.unit_en else ""
-        return f"{f.type_label} {f.min:g}–{f.max:g}{unit}"
+        return f"{f.type_label} {f.min:,.10g}–{f.max:,.10g}{unit}"
     return f.type_label
 
 
@@ -187,6 +198,19 @@ def _normalise_columns(df: pd.DataFrame, layer: Layer) -> pd.DataFrame:
     return df.rename(columns=rename)
 
 
+def _by_description(col: str, layer: Layer) -> list[str]:
+    """A Chinese or English header that names a field by its description (e.g. 纬度 → lat)."""
+    c = col.strip().lower()
+    if len(c) < 2:
+        return []
+    exact = [f.name for f in layer.fields
+             if c == f.desc_zh.split("（")[0].lower() or c == f.desc_en.split(" (")[0].lower()]
+    if len(exact) == 1:
+        return exact
+    hits = [f.name for f in layer.fields if c in f.desc_zh.split("（")[0].lower()]
+    return hits[:1] if len(hits) == 1 else []
+
+
 def _check_columns(df: pd.DataFrame, ck: _Checker) -> None:
     layer = ck.layer
     cols = [c for c in df.columns if c != "geometry"]
@@ -203,9 +227,11 @@ def _check_columns(df: pd.DataFrame, ck: _Checker) -> None:
             ck.error("v.missing_column", column=name, expected=_expected(layer.field(name)))
     for c in cols:
         if c not in layer.names:
-            close = difflib.get_close_matches(c, layer.names, n=1, cutoff=0.6)
-            hint = t("v.unknown_column.hint", "en", suggestion=close[0]) if close else ""
-            ck.error("v.unknown_column", column=c, hint=hint)
+            close = difflib.get_close_matches(c, layer.names, n=1, cutoff=0.6) or _by_description(c, layer)
+            if close:
+                ck.error("v.unknown_column", column=c, suggestion=close[0])
+            else:
+                ck.error("v.unknown_column", column=c)
 
 
 # ---------------------------------------------------------------- cells
@@ -275,6 +301,9 @@ def _parse_column(series: pd.Series, f: Field, ck: _Checker, ctx: Context) -> pd
                 else:
                     good.append(c)
             out.append(";".join(good) if good else None)
+        elif f.kind == "date" and isinstance(raw, (pd.Timestamp, datetime.date)) and not (
+                isinstance(raw, datetime.datetime) and raw.time() != datetime.time(0)):
+            out.append(raw.strftime("%Y-%m-%d"))  # a date field of a GeoPackage or GeoJSON
         elif f.kind == "date":
             try:
                 d = pd.Timestamp(s)
@@ -293,8 +322,8 @@ def _parse_column(series: pd.Series, f: Field, ck: _Checker, ctx: Context) -> pd
             else:
                 ck.error("v.bad_yesno", row, f.name, "yes | no", value=s)
                 out.append(None)
-        else:  # str, enum
-            out.append(s)
+        else:  # str, enum: an exported "'=..." cell comes back as "=..."
+            out.append(unneutralise(s))
     if f.kind == "int":
         return pd.array(out, dtype="Int64")
     if f.kind == "float":
@@ -352,9 +381,11 @@ def _run_pandera(df: pd.DataFrame, layer: Layer, ck: _Checker, skip_cells: set[t
             others = [r for r in rows if r != row]
             if others and row != rows[0]:
                 ck.error("v.duplicate_id", row, col, value=val, other=others[0])
-        elif check == "allowed":
+        elif check == "allowed" or check.startswith("isin"):
             ck.error("v.not_allowed", row, col, _expected(f), value=val)
-        elif check == "range":
+        elif (check == "range" or check.startswith("in_range")) and f.name in COORD_FIELDS and abs(float(val)) > 1000:
+            ck.error("v.coord_metres", row, col, _expected(f), value=_fmt(val))
+        elif check == "range" or check.startswith("in_range"):
             ck.error("v.out_of_range", row, col, None, value=_fmt(val), min=_fmt(f.min), max=_fmt(f.max))
 
 
@@ -384,19 +415,49 @@ def _handle_crs(gdf: gpd.GeoDataFrame, ck: _Checker) -> gpd.GeoDataFrame | None:
         if np.all(np.isfinite(b)) and -180 <= b[0] <= 180 and -180 <= b[2] <= 180 and -90 <= b[1] <= 90 and -90 <= b[3] <= 90:
             ck.issues.append(Issue("note", "v.crs_assumed", {}, file=ck.file, line_offset=None))
             return gdf.set_crs(4326)
-        ck.error("v.crs_unknown")
+        ck.error("v.crs_unknown", bounds=_bounds_text(b))
         return None
     crs = CRS.from_user_input(gdf.crs)
     if crs.equals(CRS.from_epsg(4326)) or crs.equals(CRS.from_user_input("OGC:CRS84")):
-        return gdf.set_crs(4326, allow_override=True)
+        return _degrees_or_error(gdf.set_crs(4326, allow_override=True), ck)
     try:
         out = gdf.to_crs(4326)
     except Exception:  # noqa: BLE001 - an unusable CRS is the user's error to fix
-        ck.error("v.crs_unknown")
+        ck.error("v.crs_unusable", crs=str(crs.name))
         return None
     name = crs.to_string() if crs.to_epsg() is None else f"EPSG:{crs.to_epsg()}"
     ck.issues.append(Issue("note", "v.crs_reprojected", {"crs": name}, file=ck.file, line_offset=None))
-    return out
+    return _degrees_or_error(out, ck)
+
+
+def _bounds_text(b) -> str:
+    return ", ".join(f"{v:.6g}" for v in b)
+
+
+def _degrees_or_error(gdf: gpd.GeoDataFrame, ck: _Checker) -> gpd.GeoDataFrame | None:
+    """A file that says WGS-84 (GeoJSON always does) but holds metres, or a geometry
+    whose x and y are swapped: say which."""
+    b = gdf.total_bounds if len(gdf) and gdf.geometry.notna().any() else None
+    if b is None or not np.all(np.isfinite(b)):
+        return gdf
+    if not (b[0] < -180 or b[2] > 180 or b[1] < -90 or b[3] > 90):
+        return gdf
+    minx, miny, maxx, maxy = facts.DISTRICT_BOUNDS
+    area = shapely.box(minx - 0.3, miny - 0.3, maxx + 0.3, maxy + 0.3)
+    metres = False
+    for i, g in enumerate(gdf.geometry):
+        if g is None or g.is_empty:
+            continue
+        x0, y0, x1, y1 = g.bounds
+        if -180 <= x0 and x1 <= 180 and -90 <= y0 and y1 <= 90:
+            continue
+        if shapely.box(y0, x0, y1, x1).intersects(area):
+            ck.error("v.geom_swapped", i + 1, "geometry")
+        else:
+            metres = True
+    if metres:
+        ck.error("v.coords_not_degrees", bounds=_bounds_text(b))
+    return None
 
 
 def _district_metric(ctx: Context):
@@ -407,61 +468,111 @@ def _district_metric(ctx: Context):
 
 def _check_point_rows(df: pd.DataFrame, ck: _Checker, ctx: Context, code_col: str,
                       swapped_rows: set[int]) -> None:
-    """Outside the district and outside the stated subdistrict(s)."""
+    """Outside the district and outside the stated subdistrict(s). Vectorised: the
+    containing subdistrict of every point comes from one STRtree query."""
     if ctx.subdistricts is None:
         return
     has = df["lat"].notna() & df["lon"].notna()
     rows = [i for i in df.index[has] if (i + 1) not in swapped_rows]
     if not rows:
         return
-    pts = gpd.GeoSeries(gpd.points_from_xy(df.loc[rows, "lon"], df.loc[rows, "lat"]), index=rows, crs=4326)
-    pts_m = pts.to_crs(METRIC_CRS)
+    lats = df.loc[rows, "lat"].to_numpy(dtype=float)
+    lons = df.loc[rows, "lon"].to_numpy(dtype=float)
+    pts_m = gpd.GeoSeries(gpd.points_from_xy(lons, lats), crs=4326).to_crs(METRIC_CRS).values
     subs = ctx.subdistricts.to_crs(METRIC_CRS).set_index("code")
-    district = shapely.union_all(subs.geometry.values)
+    sub_codes = list(subs.index)
+    sub_geoms = subs.geometry.values
+    district = shapely.union_all(sub_geoms)
+    shapely.prepare(district)
+    d_km_all = shapely.distance(district, pts_m) / 1000.0
+    tree = shapely.STRtree(sub_geoms)
+    p_idx, s_idx = tree.query(pts_m, predicate="intersects")
+    containing: dict[int, list[str]] = {}
+    for a, b in zip(p_idx, s_idx):
+        containing.setdefault(int(a), []).append(sub_codes[int(b)])
     official = (ctx.subdistricts["boundary_quality"] == "official").all()
     names = ctx.names()
-    for i in rows:
-        p = pts_m.loc[i]
-        lat, lon = df.at[i, "lat"], df.at[i, "lon"]
-        d_km = district.distance(p) / 1000.0
+    code_vals = df.loc[rows, code_col].tolist()
+    for k, i in enumerate(rows):
+        p = pts_m[k]
+        lat, lon = lats[k], lons[k]
+        d_km = d_km_all[k]
         if d_km > OUTSIDE_DISTRICT_TOLERANCE_KM:
             ck.error("v.outside_district", i + 1, "lat", None, lat=_fmt(lat), lon=_fmt(lon), km=d_km)
             continue
-        codes = df.at[i, code_col]
+        codes = code_vals[k]
         if not codes or (isinstance(codes, float) and math.isnan(codes)):
             continue
         codes = [c for c in str(codes).split(";") if c in subs.index]
         if not codes:
+            continue
+        inside = containing.get(k, [])
+        if any(c in inside for c in codes):
             continue
         dists = [subs.geometry[c].distance(p) / 1000.0 for c in codes]
         best = int(np.argmin(dists))
         if dists[best] <= 1e-6:
             continue
         code = codes[best]
-        inside = subs.index[subs.geometry.contains(p)]
-        actual = names.get(inside[0], inside[0]) if len(inside) else "—"
+        actual = names.get(inside[0], inside[0]) if inside else "—"
         if official:
             tol = OFFICIAL_SUBDISTRICT_TOLERANCE_KM
         else:
             unc = subs.at[code, "seat_uncertainty_km"] if "seat_uncertainty_km" in subs.columns else None
             tol = float(unc) if unc is not None and not pd.isna(unc) else DEFAULT_SCHEMATIC_TOLERANCE_KM
-        params = dict(code=code, name=names.get(code, code), km=dists[best], actual=actual)
-        if dists[best] > tol:
-            ck.error("v.outside_subdistrict", i + 1, code_col, None, **params)
-        elif not official:
-            ck.warn("v.outside_subdistrict", i + 1, code_col, None, **params)
+        # Schematic boundaries are drawn from estimated seats: a point up to the seat's
+        # uncertainty radius beyond its stated subdistrict is accepted with a warning.
+        params = dict(code=code, name=names.get(code, code), km=dists[best], actual=actual, tol=tol)
+        if official:
+            if dists[best] > tol:
+                ck.error("v.outside_subdistrict", i + 1, code_col, None, **params)
+        elif dists[best] > tol:
+            ck.error("v.outside_subdistrict_schematic", i + 1, code_col, None, **params)
+        else:
+            ck.warn("v.near_subdistrict_schematic", i + 1, code_col, None, **params)
+
+
+def _metres(x1, y1, x2, y2) -> float:
+    """Great-circle distance in metres (haversine) between two lon/lat points."""
+    r = 6_371_008.8
+    p1, p2 = math.radians(y1), math.radians(y2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(x2 - x1) / 2) ** 2
+    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _swapped(df: pd.DataFrame, ck: _Checker) -> set[int]:
+    lat = df["lat"].to_numpy(dtype=float)
+    lon = df["lon"].to_numpy(dtype=float)
+    minx, miny, maxx, maxy = facts.DISTRICT_BOUNDS
+    pad = 0.3
+
+    def inside(x, y):
+        return (x >= minx - pad) & (x <= maxx + pad) & (y >= miny - pad) & (y <= maxy + pad)
+
+    with np.errstate(invalid="ignore"):
+        hit = ~np.isnan(lat) & ~np.isnan(lon) & ~inside(lon, lat) & inside(lat, lon)
     rows = set()
-    for i in df.index:
-        lat, lon = df.at[i, "lat"], df.at[i, "lon"]
-        if pd.isna(lat) or pd.isna(lon):
-            continue
-        if not _in_bounds(lon, lat) and _in_bounds(lat, lon):
-            ck.error("v.coord_swapped", i + 1, "lat", None, lat=_fmt(lat), lon=_fmt(lon))
-            rows.add(i + 1)
+    for k in np.flatnonzero(hit):
+        ck.error("v.coord_swapped", int(k) + 1, "lat", None, lat=_fmt(float(lat[k])), lon=_fmt(float(lon[k])))
+        rows.add(int(k) + 1)
     return rows
+
+
+def _polygon_places(polys: gpd.GeoSeries, ck: _Checker) -> None:
+    """Polygons with swapped axes or far from Jinpu (another city's boundaries)."""
+    minx, miny, maxx, maxy = facts.DISTRICT_BOUNDS
+    area = shapely.box(minx, miny, maxx, maxy)
+    for i, g in enumerate(polys):
+        if g is None:
+            continue
+        if g.distance(area) <= 0.05:  # ≈5 km
+            continue
+        b = g.bounds
+        if shapely.box(b[1], b[0], b[3], b[2]).distance(area) <= 0.05:
+            ck.error("v.geom_swapped", i + 1, "geometry")
+        else:
+            c = g.representative_point()
+            ck.error("v.polygon_outside", i + 1, "geometry", None, lat=f"{c.y:.4f}", lon=f"{c.x:.4f}")
 
 
 def _polygon_checks(gdf: gpd.GeoDataFrame, ck: _Checker) -> gpd.GeoSeries:
@@ -477,7 +588,7 @@ def _polygon_checks(gdf: gpd.GeoDataFrame, ck: _Checker) -> gpd.GeoSeries:
             geoms.append(None)
             continue
         if g.geom_type not in ("Polygon", "MultiPolygon"):
-            ck.error("v.geom_type", row, "geometry", None, gtype=g.geom_type, expected="Polygon / MultiPolygon")
+            ck.error("v.geom_type", row, "geometry", None, gtype=g.geom_type, want="Polygon / MultiPolygon")
             geoms.append(None)
             continue
         if not g.is_valid:
@@ -523,6 +634,9 @@ def validate_layer(layer_key: str, raw: pd.DataFrame, file: str = "", context: C
     ck = _Checker(layer, file, line_offset)
     df = _normalise_columns(raw.copy(), layer).reset_index(drop=True)
 
+    if len(df) == 0 and isinstance(df, gpd.GeoDataFrame) and not [c for c in df.columns if c != "geometry"]:
+        ck.error("v.no_features")
+        return Report(layer_key, file, ck.issues)
     if len(df) == 0:
         _check_columns(df, ck)
         if not ck.failed:
@@ -536,18 +650,25 @@ def validate_layer(layer_key: str, raw: pd.DataFrame, file: str = "", context: C
             return Report(layer_key, file, ck.issues)
         geom = df.geometry
     elif layer.geometry == "polygon":
-        ck.error("v.geom_missing", None, "geometry")
+        ck.error("v.polygon_file_needed", None, "geometry")
 
     _check_columns(df, ck)
     if ck.failed:
         return Report(layer_key, file, ck.issues)
 
+    if geom is not None:
+        types = sorted(set(geom[geom.notna() & ~geom.is_empty].geom_type))
+        kinds = {"Polygon": "polygon", "MultiPolygon": "polygon", "Point": "point"}
+        if len({kinds.get(g, g) for g in types}) > 1:
+            ck.error("v.geom_mixed", None, "geometry", None, types=", ".join(types))
+
     # point layers read from a spatial file: positions come from the geometry
+    geomless: set[int] = set()
     if layer.geometry == "point" and geom is not None:
         types = set(geom.dropna().geom_type)
         for i, g in enumerate(geom):
             if g is not None and not g.is_empty and g.geom_type != "Point":
-                ck.error("v.geom_type", i + 1, "geometry", None, gtype=g.geom_type, expected="Point")
+                ck.error("v.geom_type", i + 1, "geometry", None, gtype=g.geom_type, want="Point")
         if ck.failed:
             return Report(layer_key, file, ck.issues)
         for c in ("lat", "lon"):
@@ -555,11 +676,22 @@ def validate_layer(layer_key: str, raw: pd.DataFrame, file: str = "", context: C
                 df[c] = None
         filled = False
         for i, g in enumerate(geom):
+            blank = _blank(df.at[i, "lat"]) and _blank(df.at[i, "lon"])
             if g is None or g.is_empty:
+                if blank and layer.key == "meal_points":
+                    ck.error("v.geom_missing", i + 1, "geometry")
+                    geomless.add(i + 1)
                 continue
-            if _blank(df.at[i, "lat"]) and _blank(df.at[i, "lon"]):
+            if blank:
                 df.at[i, "lat"], df.at[i, "lon"] = repr(g.y), repr(g.x)
                 filled = True
+            else:
+                la = pd.to_numeric(_text(df.at[i, "lat"]), errors="coerce")
+                lo = pd.to_numeric(_text(df.at[i, "lon"]), errors="coerce")
+                if pd.notna(la) and pd.notna(lo) and _in_bounds(lo, la):
+                    m = _metres(g.x, g.y, lo, la)
+                    if m > 1.0:
+                        ck.error("v.geom_coord_mismatch", i + 1, "geometry", None, m=m)
         if filled and types:
             ck.issues.append(Issue("note", "v.points_in_geojson", {}, file=file, line_offset=None))
 
@@ -571,6 +703,7 @@ def validate_layer(layer_key: str, raw: pd.DataFrame, file: str = "", context: C
             typed[f.name] = pd.array([None] * len(df), dtype="Int64") if f.kind == "int" else (
                 np.nan if f.kind == "float" else None)
     skip_cells = {(i.row, i.column) for i in ck.issues if i.row is not None}
+    skip_cells |= {(r, c) for r in geomless for c in ("lat", "lon")}
 
     swapped = set()
     if layer.geometry == "point":
@@ -603,6 +736,7 @@ def validate_layer(layer_key: str, raw: pd.DataFrame, file: str = "", context: C
 
     if layer.key == "subdistricts" and geom is not None:
         polys = _polygon_checks(df, ck)
+        _polygon_places(polys, ck)
         codes = [c for c in typed["code"] if c]
         for i, c in enumerate(typed["code"]):
             if c and c not in facts.SUBDISTRICT_CODES:
@@ -630,3 +764,24 @@ def validate_layer(layer_key: str, raw: pd.DataFrame, file: str = "", context: C
            for la, lo in zip(typed["lat"], typed["lon"])]
     out = gpd.GeoDataFrame(typed, geometry=pts, crs=4326)
     return Report(layer_key, file, ck.issues, out)
+
+
+def cross_check(layer_key: str, gdf: gpd.GeoDataFrame, context: Context, file: str = "") -> list[Issue]:
+    """Check a layer already in use (typed) against other subdistricts, e.g. the bundled
+    meal points after official boundaries were uploaded. Returns the issues; the
+    caller decides whether they block (they are facts about the *other* layer)."""
+    layer = LAYERS[layer_key]
+    ck = _Checker(layer, file, 1 if file.lower().endswith(".csv") else None)
+    if layer.geometry != "point" or gdf is None or context.subdistricts is None:
+        return []
+    df = pd.DataFrame(gdf.drop(columns="geometry", errors="ignore")).reset_index(drop=True)
+    code_col = "subdistrict_codes" if layer_key == "projects" else "subdistrict_code"
+    known = set(context.codes)
+    for i, v in enumerate(df[code_col]):
+        if _blank(v):
+            continue
+        for c in str(v).split(";"):
+            if c and c not in known:
+                ck.error("v.unknown_code", i + 1, code_col, value=c)
+    _check_point_rows(df, ck, context, code_col, set())
+    return ck.issues
