@@ -649,12 +649,14 @@ def with_extra_points(
         geometry=shapely.points(extra),
         crs=WGS84,
     )
+    if base.geometry.name != "geometry":
+        new = new.rename_geometry(base.geometry.name)
     if len(new) == 0:
         return base
     if len(base) == 0:
-        return new.rename_geometry(base.geometry.name) if base.geometry.name != "geometry" else new
-    new = new.rename_geometry(base.geometry.name) if base.geometry.name != "geometry" else new
-    return gpd.GeoDataFrame(pd.concat([base, new], ignore_index=True), crs=WGS84)
+        return new
+    out = pd.concat([base, new], ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry=base.geometry.name, crs=WGS84)
 
 
 def compare(before_df: pd.DataFrame, after_df: pd.DataFrame) -> pd.DataFrame:

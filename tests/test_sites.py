@@ -74,10 +74,12 @@ def test_greedy_le_exact_le_bound(seed):
     p = int(rng.integers(1, 6))
     g = st.greedy_mclp(A, w, p)
     g_nolp = st.greedy_mclp(A, w, p, lp_bound=False)
-    e = st.exact_mclp(A, w, p, warm_start=g.chosen)
+    sw = st.swap_mclp(A, w, g.chosen)
+    e = st.exact_mclp(A, w, p, warm_start=sw.chosen)
     assert e.status == "optimal"
     tol = 1e-9 * max(1.0, e.objective)
-    assert g.objective <= e.objective + tol
+    assert g.objective <= sw.objective + tol <= e.objective + 2 * tol
+    assert len(sw.chosen) == len(set(sw.chosen)) == len(g.chosen)
     assert e.objective <= g.bound + tol and e.objective <= g_nolp.bound + tol
     assert e.objective <= e.bound + tol
     assert g.objective >= (1 - 1 / math.e) * e.objective - tol  # greedy guarantee
@@ -191,8 +193,11 @@ def test_suggest_sites_end_to_end(district):
     assert s["subdistrict_code"].isin(subs["code"]).all()
     assert s["marginal_area_km2"].sum() == pytest.approx(res.new_covered_weight)
     assert res.greedy.objective <= res.exact.objective + 1e-9 <= res.greedy.bound + 2e-9
+    if res.improved is not None:
+        assert res.greedy.objective <= res.improved.objective + 1e-9
+        assert res.new_covered_weight >= res.improved.objective - 1e-9
     assert res.exact.status in ALLOWED
-    assert res.source in ("greedy", "exact")
+    assert res.source in ("greedy", "swap", "exact")
     # the suggestions do not target demand that existing points already cover
     grid = cv.demand_grid(subs, 200)
     done = st.covered_mask(grid[["x", "y"]], cv._point_xy(pts), 500)
