@@ -143,6 +143,28 @@ class _Controls(MacroElement):
     else if (el.webkitRequestFullscreen) { el.webkitRequestFullscreen(); }
     setTimeout(function(){ map.invalidateSize(); }, 300);
   }}).addTo(map);
+  // accessible markers: Leaflet gives every marker icon role=button and tabindex=0. An
+  // interactive one is named by its tooltip's text (parsed inertly, never inserted); a
+  // non-interactive one (a label, a background point) is not a button and leaves the tab order.
+  function a11y(l){
+    if (!(l instanceof L.Marker)) { return; }
+    var el = l.getElement && l.getElement();
+    if (!el) { return; }
+    if (!l.options.interactive) {
+      el.removeAttribute('role'); el.removeAttribute('tabindex'); el.setAttribute('aria-hidden', 'true'); return;
+    }
+    var tt = l.getTooltip && l.getTooltip(), c = tt && tt.getContent();
+    if (typeof c === 'string' && c && !el.getAttribute('aria-label')) {
+      var txt = new DOMParser().parseFromString(c, 'text/html').body.textContent.trim();
+      // the visible text comes first in the name (WCAG 2.5.3, label in name)
+      var vis = (el.innerText || '').replace(/\s+/g, ' ').trim();
+      if (txt) { el.setAttribute('aria-label', vis ? vis + ' — ' + txt : txt); }
+    }
+  }
+  // deferred: folium sets a marker's icon and tooltip after adding it
+  function later(l){ setTimeout(function(){ a11y(l); }, 0); }
+  map.eachLayer(later);
+  map.on('layeradd', function(e){ later(e.layer); });
   {% if this.locate %}
   new Btn({cls: 'jp-locate', glyph: {{ this.loc_svg|tojson }}, title: {{ this.loc_title|tojson }}, fn: function(){
     if (!navigator.geolocation) { return; }

@@ -100,7 +100,7 @@ def top_controls() -> str:
     current = lang()
     elder()
     # a horizontal container keeps both switches on one row on a phone (columns would stack)
-    row = st.container(horizontal=True, gap="large", vertical_alignment="center")
+    row = st.container(horizontal=True, gap="medium", vertical_alignment="center")
     with row:
         # label and option names do not depend on the language: a widget whose label
         # changes is a new widget to Streamlit, and would lose its state
@@ -148,6 +148,7 @@ a[data-testid^="stBaseLinkButton"], [data-testid="stMainBlockContainer"] button 
 
 BASE_CSS = """
 <style>
+[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 18px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { line-height: 1.5; }
 .stButton button, .stLinkButton a { min-height: 44px; }
