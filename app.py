@@ -10,24 +10,24 @@ import streamlit as st
 from geo.i18n import t
 from ui import state
 
-st.set_page_config(page_title="金普惠民地图 · Jinpu Livelihood Map", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="金普惠民地图 · Jinpu Livelihood Map", page_icon="🗺️", layout="wide")
 
 state.static_assets()
 lang = state.lang()
 
 ROOT = Path(__file__).resolve().parent
 PAGES = [
-    ("pages/overview.py", "nav.overview", ":material/map:"),
-    ("pages/finder.py", "nav.finder", ":material/restaurant:"),
-    ("pages/coverage.py", "nav.coverage", ":material/analytics:"),
-    ("pages/projects.py", "nav.projects", ":material/list_alt:"),
-    ("pages/data.py", "nav.data", ":material/database:"),
+    ("pages/overview.py", "nav.overview"),
+    ("pages/finder.py", "nav.finder"),
+    ("pages/coverage.py", "nav.coverage"),
+    ("pages/projects.py", "nav.projects"),
+    ("pages/data.py", "nav.data"),
 ]
 PAGES = [p for p in PAGES if (ROOT / p[0]).exists()]
 
 pages = [
-    st.Page(path, title=t(key, lang), icon=icon, default=(i == 0), url_path=path.split("/")[-1][:-3])
-    for i, (path, key, icon) in enumerate(PAGES)
+    st.Page(path, title=t(key, lang), default=(i == 0), url_path=path.split("/")[-1][:-3])
+    for i, (path, key) in enumerate(PAGES)
 ]
 nav = st.navigation(pages)
 state.page_setup()
