@@ -157,7 +157,7 @@ class _Controls(MacroElement):
     if (typeof c === 'string' && c && !el.getAttribute('aria-label')) {
       var txt = new DOMParser().parseFromString(c, 'text/html').body.textContent.trim();
       // the visible text comes first in the name (WCAG 2.5.3, label in name)
-      var vis = (el.innerText || '').replace(/\s+/g, ' ').trim();
+      var vis = (el.innerText || '').replace(/\\s+/g, ' ').trim();
       if (txt) { el.setAttribute('aria-label', vis ? vis + ' — ' + txt : txt); }
     }
   }

@@ -63,8 +63,8 @@ STRINGS = {
     "map.attr.osm": {"zh": "© OpenStreetMap 贡献者", "en": "© OpenStreetMap contributors"},
     "map.attr.amap": {"zh": "© 高德地图 (GCJ-02)", "en": "© Amap / AutoNavi (GCJ-02)"},
     "map.attr.amap_sat": {"zh": "© 高德地图 卫星影像 (GCJ-02)", "en": "© Amap / AutoNavi imagery (GCJ-02)"},
-    "map.attr.data": {"zh": "区界：DataV.GeoAtlas（geotool-cn），仅供学习交流；街道边界为示意",
-                      "en": "Outline: DataV.GeoAtlas (geotool-cn), for learning only; subdistrict boundaries are schematic"},
+    "map.attr.data": {"zh": "区界 DataV.GeoAtlas（仅供学习）；街道边界为示意",
+                      "en": "Outline: DataV.GeoAtlas (for learning); schematic subdistricts"},
     "note.schematic_short": {"zh": "街道边界为示意；助餐点位置为示意。", "en": "Subdistrict boundaries and meal-point positions are illustrative."},
     "note.schematic": {
         "zh": "说明：街道边界是根据街道驻地估计位置生成的示意分区，并非官方边界；区界来自 DataV.GeoAtlas，仅供学习交流。"
