@@ -144,7 +144,8 @@ class _Controls(MacroElement):
     setTimeout(function(){ map.invalidateSize(); }, 300);
   }}).addTo(map);
   // accessible markers: Leaflet gives every marker icon role=button and tabindex=0. An
-  // interactive one is named by its tooltip's text (parsed inertly, never inserted); a
+  // interactive one without visible text is named by its tooltip's text (parsed inertly,
+  // never inserted); a
   // non-interactive one (a label, a background point) is not a button and leaves the tab order.
   function a11y(l){
     if (!(l instanceof L.Marker)) { return; }
@@ -156,9 +157,11 @@ class _Controls(MacroElement):
     var tt = l.getTooltip && l.getTooltip(), c = tt && tt.getContent();
     if (typeof c === 'string' && c && !el.getAttribute('aria-label')) {
       var txt = new DOMParser().parseFromString(c, 'text/html').body.textContent.trim();
-      // the visible text comes first in the name (WCAG 2.5.3, label in name)
-      var vis = (el.innerText || '').replace(/\\s+/g, ' ').trim();
-      if (txt) { el.setAttribute('aria-label', vis ? vis + ' — ' + txt : txt); }
+      // an icon with visible text is named by that text (WCAG 2.5.3, label in name)
+      // (text under aria-hidden, such as a sector glyph's SVG, is not a name)
+      var vis = el.cloneNode(true);
+      vis.querySelectorAll('[aria-hidden="true"]').forEach(function(n){ n.remove(); });
+      if (txt && !vis.textContent.trim()) { el.setAttribute('aria-label', txt); }
     }
   }
   // deferred: folium sets a marker's icon and tooltip after adding it

@@ -104,4 +104,4 @@ st.subheader(t("dt.cli", lang))
 st.caption(t("dt.cli.text", lang))
 st.code("python -m geo validate meal_points my_points.csv\n"
         "python -m geo validate subdistricts official.geojson\n"
-        "python -m geo validate meal_points my_points.csv --subdistricts official.geojson --lang zh", language="bash")
+        "python -m geo validate meal_points my_points.csv --subdistricts official.geojson --lang zh", language="bash", wrap_lines=True)  # no scroll region (a11y)

@@ -130,7 +130,8 @@ ELDER_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li,
 [data-testid="stMainBlockContainer"] label, [data-testid="stWidgetLabel"] p,
-[data-testid="stMainBlockContainer"] td, [data-testid="stMainBlockContainer"] th {
+[data-testid="stMainBlockContainer"] td, [data-testid="stMainBlockContainer"] th,
+[data-testid="stMainBlockContainer"] [data-testid="stText"] {
   font-size: 22px !important; line-height: 1.5 !important; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 36px !important; }
 [data-testid="stMainBlockContainer"] h2 { font-size: 30px !important; }
@@ -141,6 +142,7 @@ a[data-testid^="stBaseLinkButton"], [data-testid="stMainBlockContainer"] button 
 [data-testid="stMainBlockContainer"] [data-baseweb="select"] > div { min-height: 60px !important; font-size: 22px !important; }
 [data-testid="stMainBlockContainer"] input { min-height: 60px !important; font-size: 22px !important; }
 [data-testid="stMainBlockContainer"] details summary { min-height: 60px !important; display: flex; align-items: center; }
+[data-testid="stMainBlockContainer"] [role="tab"] { min-height: 60px !important; min-width: 60px !important; }
 [data-testid="stMainBlockContainer"] [role="radiogroup"] label,
 [data-testid="stMainBlockContainer"] [data-testid="stCheckbox"] label { min-height: 60px !important; align-items: center; }
 </style>
