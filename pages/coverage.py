@@ -201,12 +201,17 @@ else:
 m = pl.planner_base_map(lang, view.base)  # constant: same script every run, the iframe stays
 
 
+# read once: the map export below is built later, in the download's own request, when
+# the widgets' session keys may already be gone
+SHOW_GAP, SHOW_POINTS = bool(ss["cv_gap"]), bool(ss["cv_points"])
+
+
 def _layers() -> list:
     tips = pl.tooltips(ch, nm, lang, delta)
     groups = [pl.choropleth_layer(SUB, ch, tips, view.base)]
-    if ss["cv_gap"]:
+    if SHOW_GAP:
         groups.append(pl.gap_layer(_gap(FP, SUB, PTS, view.radius_m, view.mode, whatif), view.base))
-    if ss["cv_points"]:
+    if SHOW_POINTS:
         groups.append(pl.meal_layer(PTS, lang, view.base, nm))
     if sg is not None:
         groups.append(pl.suggestion_layer(sg.sites, view, lang, nm))
@@ -216,7 +221,7 @@ def _layers() -> list:
 
 def _legend() -> str:
     return pl.legend_html(ch, view, lang, n_whatif=len(whatif), n_sugg=0 if sg is None else len(sg.sites),
-                          show_gap=bool(ss["cv_gap"]))
+                          show_gap=SHOW_GAP)
 
 
 groups = _layers()

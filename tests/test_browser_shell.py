@@ -63,3 +63,20 @@ def test_language_switch_in_browser(server, chromium):
     assert "lang=en" in page.url
     # no horizontal scrolling on a phone
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_deep_link_on_a_fresh_server_uses_the_app_navigation(chromium):
+    """The first request a new server sees is a deep link: the page still comes through
+    app.py (translated navigation, no raw file names such as 'app')."""
+    with streamlit_server() as fresh:
+        page = new_page(chromium)
+        page.goto(fresh + "/finder?lang=en")
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        page.get_by_text("Find a meal point", exact=True).first.wait_for(timeout=30_000)
+        page.wait_for_function(
+            "() => { const n = document.querySelector('[data-testid=\"stSidebarNav\"]');"
+            " return n && n.innerText.includes('Overview map'); }", timeout=30_000)
+        text = nav.inner_text()
+        assert "Overview map" in text and "Data" in text
+        assert "app" not in text.split() and "overview" not in text.split()
+        assert page.locator("h1").first.inner_text() == "Find a meal point"

@@ -121,9 +121,7 @@ def data_banner(lg: str) -> None:
                       for k, v in ds.sources.items() if v != "bundled")
     cols = st.columns([4, 1])
     cols[0].warning(t("app.data_banner", lg, layers=names))
-    if cols[1].button(t("app.back_to_bundled", lg), key="back_to_bundled"):
-        clear_uploads()
-        st.rerun()
+    cols[1].button(t("app.back_to_bundled", lg), key="back_to_bundled", on_click=clear_uploads)
 
 
 ELDER_CSS = """
@@ -172,6 +170,26 @@ def _already_set_up() -> bool:
         return False
 
 
+def _leave_pages_directory_mode() -> None:
+    """Run every page through app.py's navigation, even on a fresh server.
+
+    Because a ``pages/`` folder exists, Streamlit starts in its old multipage mode: until
+    app.py has called ``st.navigation`` once in this process, a deep link such as
+    ``/finder`` runs the page file on its own (no page config, raw file names in the
+    sidebar). A page that finds itself run that way switches the process to
+    ``st.navigation`` mode and reruns, so app.py draws the same page properly.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - other Streamlit versions
+        return
+    if st.get_option("global.appTest"):
+        return  # AppTest resets this flag before every run; its direct page runs are fine
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_setup() -> str:
     """Draw what every page shares (language and elder-mode switches, CSS, the uploaded-
     data banner) once per run, and return the language.
@@ -182,6 +200,7 @@ def page_setup() -> str:
     """
     if _already_set_up():
         return st.session_state.get("lang", "zh")
+    _leave_pages_directory_mode()
     static_assets()
     lg = top_controls()
     apply_css()
