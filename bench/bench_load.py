@@ -36,6 +36,7 @@ from tests.browser import CHROMIUM, CHROMIUM_ARGS, LOOPBACK, streamlit_server  #
 SESSIONS = 20
 STAGGER_S = 2.0  # sessions arrive over ~40 s and overlap (a journey takes longer than that under load)
 STEP_TIMEOUT_MS = int(os.environ.get("LOAD_STEP_TIMEOUT_MS", "180000"))
+START_TIMEOUT_MS = 45_000  # an action that has not started a script run by then is repeated once
 MEMORY_LIMIT_MB = 690  # plan for Streamlit Community Cloud's smallest allowance
 
 # counts the script runs the page sees (Streamlit's own e2e attribute on stApp)
@@ -96,6 +97,7 @@ class Session:
         self.browser, self.base, self.i = browser, base, i
         self.times: list[tuple[str, float]] = []
         self.errors: list[str] = []
+        self.retries: list[str] = []
 
     async def step(self, name: str, action, ready: str | None = None, arg=None):
         page = self.page
@@ -107,6 +109,14 @@ class Session:
             r0 = await page.evaluate("() => window.__jpRuns || 0")
             t0 = time.perf_counter()
             await action()
+            try:
+                # a run must at least start soon; on a browser starved by 20 sessions an input
+                # can be lost before it reaches the app: do it once more, and count the retry
+                await page.wait_for_function("r0 => window.__jpRuns > r0", arg=r0, timeout=START_TIMEOUT_MS,
+                                             polling=50)
+            except Exception:  # noqa: BLE001 - playwright's TimeoutError
+                self.retries.append(name)
+                await action()
             await page.wait_for_function("r0 => window.__jpRuns > r0 && window.__jpState === 'notRunning'",
                                          arg=r0, timeout=STEP_TIMEOUT_MS, polling=50)
             if ready:
@@ -227,6 +237,7 @@ def run(sessions: int = SESSIONS) -> dict:
         "steps_done": len(times),
         "steps_expected": len(done) * (len(done[0].times) + len(done[0].errors)) if done else 0,
         "errors": len(errors),
+        "retried_inputs": [r for x in done for r in x.retries],
         "error_list": errors[:20],
         "warmup_errors": [e for x in warm for e in x.errors],
         "page_median_s": statistics.median(page_t) if page_t else float("nan"),
@@ -251,6 +262,8 @@ def format_report(r: dict) -> str:
         f"{r['sessions']} concurrent sessions over {', '.join(r['pages'])} ({r['steps_done']} timed steps, "
         f"{r['wall_s']:.0f} s wall, {r['cpus']} CPUs)",
         f"errors: {r['errors']}" + (f"  {r['error_list']}" if r["errors"] else ""),
+        f"inputs repeated because no script run started within {START_TIMEOUT_MS // 1000} s: "
+        f"{len(r['retried_inputs'])}" + (f" {r['retried_inputs']}" if r["retried_inputs"] else ""),
         f"page open (navigation to content): median {r['page_median_s']:.2f} s, p95 {r['page_p95_s']:.2f} s",
         f"filter change (action to updated content): median {r['filter_median_s']:.2f} s, p95 {r['filter_p95_s']:.2f} s",
         f"server memory: idle {r['rss_idle_mb']:.0f} MB, peak {r['rss_peak_mb']:.0f} MB "
