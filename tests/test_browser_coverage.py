@@ -8,25 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import LOOPBACK, MAP_IFRAME, browser, chromium_available, map_frame, new_page, streamlit_server
+from tests.browser import LOOPBACK, MAP_IFRAME, chromium_available, map_frame, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not chromium_available(), reason="no chromium")]
 
 SHOTS = Path(__file__).resolve().parent.parent / ".shots"
 FILLS_JS = """() => Array.from(document.querySelectorAll('path.leaflet-interactive'))
   .map(p => p.getAttribute('fill')).filter(f => f && f.startsWith('#'))"""
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as base:
-        yield base
 
 
 def open_page(page, base, query=""):

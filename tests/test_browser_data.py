@@ -3,23 +3,11 @@ session only, with a banner; another browser session still sees the bundled data
 
 import pytest
 
-from tests.browser import browser, chromium_available, new_page, streamlit_server
+from tests.browser import chromium_available, new_page
 from tests.corpus.cases import meal_df
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed")]
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 def test_upload_in_one_session_only(server, chromium, tmp_path):

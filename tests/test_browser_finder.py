@@ -14,7 +14,7 @@ import pytest
 from geo.datum import wgs84_to_gcj02
 from geo.loader import load_bundled
 from geo.nearest import haversine_m
-from tests.browser import browser, chromium_available, map_frame, new_page, streamlit_server
+from tests.browser import browser, chromium_available, map_frame, new_page
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed")]
@@ -53,12 +53,6 @@ READ_CONTRAST = """(selector) => {
     return [(e.innerText || '').slice(0, 20), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
   });
 }"""
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ marker counts per filter, popups, click -> details, phone layout, and hostile na
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -13,7 +12,7 @@ import pytest
 
 from geo import overview as ov
 from geo.loader import DATA_DIR, load_bundled
-from tests.browser import LOOPBACK, MAP_IFRAME, browser, chromium_available, map_frame, new_page, streamlit_server
+from tests.browser import LOOPBACK, MAP_IFRAME, chromium_available, map_frame, new_page, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not chromium_available(), reason="no chromium")]
 
@@ -40,18 +39,6 @@ def write_hostile(folder: Path) -> Path:
             f["properties"]["name_en"] = "S " + HOSTILE
     (folder / "subdistricts.geojson").write_text(json.dumps(g, ensure_ascii=False), encoding="utf-8")
     return folder
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

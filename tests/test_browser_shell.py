@@ -5,22 +5,10 @@ import time
 
 import pytest
 
-from tests.browser import browser, chromium_available, map_frame, new_page, streamlit_server
+from tests.browser import chromium_available, map_frame, new_page, streamlit_server
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed")]
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 def test_first_map_offline(server, chromium):

@@ -174,7 +174,7 @@ def test_summary_and_table_worst_first(ds, metrics):
     assert cards["subdistricts_with_points"][0] == "25 / 25"
     assert cards["covered_area_km2"][1].startswith("+0.7")  # one new 500 m circle ≈ 0.785 km²
     html = pl.summary_html(s1, s0, pl.View(), "zh")
-    assert "试加点后" in html and "42." in html or "43." in html
+    assert "试加点后" in html and ("42." in html or "43." in html)
     ch = pl.choropleth(m1, "covered_share")
     table = pl.metrics_table(ds.subdistricts, m1, ch, "zh", before=metrics)
     col = "R 范围内的面积比例 (%)"
