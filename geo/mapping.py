@@ -8,6 +8,7 @@ JavaScript template literal and GeoJSON tooltips through innerHTML.
 from __future__ import annotations
 
 import html
+import re
 import shutil
 from pathlib import Path
 
@@ -46,6 +47,11 @@ def esc(value) -> str:
         return ""
     s = html.escape(str(value), quote=True)
     return s.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def md_escape(value) -> str:
+    """Escape a data string for st.markdown: Markdown syntax shows as text."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", "" if value is None else str(value))
 
 
 # ---------------------------------------------------------------- offline assets

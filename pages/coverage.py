@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 from geo import coverage as cv
 from geo import planner as pl
 from geo.i18n import t
-from geo.mapping import LegendUpdate, stable_ids
+from geo.mapping import LegendUpdate, md_escape, stable_ids
 from ui import state
 
 lang = state.page_setup()
@@ -305,7 +305,8 @@ with sg_col, st.container(border=True, key="cv_sg_box"):
 st.subheader(t("cv.tbl.title", lang), anchor=False)
 under = [nm.get(c, c) for c in ch.underserved[ch.underserved].index]
 if under:
-    st.markdown(t("cv.underserved.list", lang, n=len(under), names=("、" if lang == "zh" else ", ").join(under)))
+    st.markdown(t("cv.underserved.list", lang, n=len(under),
+                  names=("、" if lang == "zh" else ", ").join(md_escape(u) for u in under)))
 table = pl.metrics_table(SUB, after_df, ch, lang, before=base_df if whatif else None, unavailable=unavailable)
 ucol = table.attrs["underserved_col"]
 fmt = table.attrs["formats"]

@@ -126,3 +126,11 @@ def test_legend_is_collapsible_and_dynamic():
     assert "<img" not in h and "\\u003cb\\u003e" in h  # tojson: no raw markup in the script
     static = overview_legend("zh")  # the static form other pages use still lists every sector
     assert isinstance(static, Legend) and all(s.symbol in static.body for s in facts.SECTORS)
+
+
+def test_md_escape_shows_markdown_as_text():
+    from geo.mapping import md_escape
+
+    assert md_escape("[x](javascript:alert(1)) **b**") == r"\[x\]\(javascript:alert\(1\)\) \*\*b\*\*"
+    assert md_escape("先进街道") == "先进街道"
+    assert md_escape(None) == ""
