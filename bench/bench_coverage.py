@@ -31,8 +31,8 @@ from scipy.spatial import cKDTree
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from geo import coverage as cv  # noqa: E402
-from geo import sites as st  # noqa: E402
+from geo.core import coverage as cv  # noqa: E402
+from geo.core import sites as st  # noqa: E402
 
 
 def _t(fn, *a, **kw):

@@ -30,8 +30,8 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.audit_util import pages  # noqa: E402
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, LOOPBACK, streamlit_server  # noqa: E402
+from tests.support.audit import pages  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LOOPBACK, streamlit_server  # noqa: E402
 
 SESSIONS = 20
 STAGGER_S = 3.0  # sessions arrive over ~40 s and overlap (a journey takes longer than that under load)

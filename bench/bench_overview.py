@@ -60,7 +60,7 @@ def server_side(mode: str, n: int = N_SERVER) -> dict:
 
 
 def browser_side(mode: str, base: str, b, n: int = N_BROWSER) -> dict:
-    from tests.browser import MAP_IFRAME, map_frame, new_page
+    from tests.support.browser import MAP_IFRAME, map_frame, new_page
 
     page = new_page(b, 1280, 800)
     page.goto(base + "/?base=blank" + ("&bench=naive" if mode == "naive" else ""))
@@ -89,7 +89,7 @@ def browser_side(mode: str, base: str, b, n: int = N_BROWSER) -> dict:
 
 
 def run() -> list[dict]:
-    from tests.browser import browser, chromium_available, streamlit_server
+    from tests.support.browser import browser, chromium_available, streamlit_server
 
     rows = {m: server_side(m) for m in ("incremental", "naive")}
     if chromium_available():

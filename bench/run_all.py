@@ -60,7 +60,7 @@ def machine() -> dict:
             versions[p] = "not installed"
     chromium = ""
     try:
-        from tests.browser import CHROMIUM
+        from tests.support.browser import CHROMIUM
 
         chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=20).stdout.strip()
     except Exception:  # noqa: BLE001
@@ -82,8 +82,8 @@ def first_map_and_payloads() -> dict:
     """Median time from navigation to the first meal-point marker in a fresh browser
     context (page-building naive map as the baseline), and the bytes each page moves on
     its first load (HTTP responses and websocket messages)."""
-    from tests.audit_util import pages, wait_idle
-    from tests.browser import MAP_IFRAME, browser, new_page, streamlit_server
+    from tests.support.audit import pages, wait_idle
+    from tests.support.browser import MAP_IFRAME, browser, new_page, streamlit_server
 
     out: dict = {"first_map": {}, "payload": {}}
     with streamlit_server() as base, browser() as b:

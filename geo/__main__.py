@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 from geo.i18n import LANGS, t
-from geo.schema import LAYERS
+from geo.data.schema import LAYERS
 
 
 def _validate(args) -> int:
-    from geo.loader import Context, load_bundled, validate_path
+    from geo.data.loader import Context, load_bundled, validate_path
 
     if args.layer not in LAYERS:
         print(t("v.unknown_layer", args.lang, layer=args.layer, allowed=", ".join(LAYERS)), file=sys.stderr)
@@ -31,7 +31,7 @@ def _validate(args) -> int:
 
 
 def _build(args) -> int:
-    from geo.build_data import build
+    from geo.data.build_data import build
 
     for key, path in build(Path(args.out)).items():
         print(f"{key}: {path}")

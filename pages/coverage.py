@@ -9,10 +9,10 @@ goes through ``feature_group_to_add`` with stable ids, and only ``last_clicked``
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import coverage as cv
-from geo import planner as pl
+from geo.core import coverage as cv
+from geo.views import coverage as pl
 from geo.i18n import t
-from geo.mapping import LegendUpdate, md_escape, stable_ids
+from geo.maps.base import LegendUpdate, md_escape, stable_ids
 from ui import state
 
 lang = state.page_setup()
@@ -85,7 +85,7 @@ def _on_map() -> None:
 
 
 def _on_coords() -> None:
-    from geo.finder import CoordError, parse_coords
+    from geo.views.finder import CoordError, parse_coords
 
     try:
         lon, lat = parse_coords(st.session_state.get("cv_wi_text", ""))

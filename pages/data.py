@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from geo import export
+from geo.data import export
 from geo.i18n import t
-from geo.loader import MAX_UPLOAD_MB, upload
-from geo.schema import LAYERS
+from geo.data.loader import MAX_UPLOAD_MB, upload
+from geo.data.schema import LAYERS
 from ui import state
 
 lang = state.page_setup()

@@ -6,10 +6,10 @@ Thin page: the logic is in geo/finder.py, the map pieces in geo/finder_map.py.
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import finder as fd
-from geo.finder_map import finder_base_map, result_layer
+from geo.views import finder as fd
+from geo.maps.finder import finder_base_map, result_layer
 from geo.i18n import t
-from geo.mapping import basemap_datum, esc, meal_svg
+from geo.maps.base import basemap_datum, esc, meal_svg
 from ui import state
 
 lang = state.page_setup()
@@ -148,7 +148,7 @@ if answer is not None:
     pts = [(origin.lon, origin.lat)] + [(r.lon, r.lat) for r in answer.results]
     (clat, clon), zoom = fd.view_for(pts, height_px=360)
     if basemap_datum(base) == "gcj02":
-        from geo.datum import wgs84_to_gcj02
+        from geo.core.datum import wgs84_to_gcj02
 
         clon, clat = wgs84_to_gcj02(clon, clat)
     center = (clat, clon)

@@ -8,10 +8,10 @@ everything that follows the filters goes through ``feature_group_to_add``.
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import overview as ov
-from geo.datum import wgs84_to_gcj02
+from geo.views import overview as ov
+from geo.core.datum import wgs84_to_gcj02
 from geo.i18n import t
-from geo.mapping import (BASEMAPS, DISTRICT_CENTER, LegendUpdate, base_map, basemap_datum, meal_point_layer,
+from geo.maps.base import (BASEMAPS, DISTRICT_CENTER, LegendUpdate, base_map, basemap_datum, meal_point_layer,
                          overview_legend, project_layer, stable_ids, subdistrict_layer)
 from ui import state
 
@@ -90,7 +90,7 @@ with filters_box:
                                            or st.session_state["ov_base"] != ov.DEFAULT_BASE)
     with st.expander(f'{t("ov.filters", lang)}: {t("ov.f.sectors", lang)} · {t("ov.f.layers", lang)} · '
                      f'{t("ov.f.base", lang)}', expanded=st.session_state["ov_expanded"]):
-        from geo.facts import SECTOR_BY_KEY
+        from geo.data.facts import SECTOR_BY_KEY
 
         st.multiselect(t("ov.f.sectors", lang), scope.sector_keys, key="ov_sectors", help=t("ov.f.sectors.help", lang),
                        placeholder=t("ov.f.sectors.placeholder", lang),

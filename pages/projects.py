@@ -4,8 +4,8 @@ import altair as alt
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import facts
-from geo import projects as P
+from geo.data import facts
+from geo.views import projects as P
 from geo.i18n import t
 from ui import state
 

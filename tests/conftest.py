@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser import browser, streamlit_server
+from tests.support.browser import browser, streamlit_server
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ import os
 import streamlit as st
 
 from geo.i18n import LANGS, t
-from geo.loader import DATA_DIR, Dataset, load_bundled
-from geo.mapping import ensure_static_assets
-from geo.schema import LAYERS
+from geo.data.loader import DATA_DIR, Dataset, load_bundled
+from geo.maps.base import ensure_static_assets
+from geo.data.schema import LAYERS
 
 UPLOADS_KEY = "uploaded_layers"
 

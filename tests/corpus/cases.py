@@ -152,7 +152,7 @@ def zipped_shapefile(layer: str = "meal_points", crs: int | None = 4326) -> byte
     """A valid zipped Shapefile of a bundled layer (used by the positive tests)."""
     import geopandas as gpd
 
-    from geo.loader import load_bundled
+    from geo.data.loader import load_bundled
 
     gdf = load_bundled().layer(layer)
     if crs and crs != 4326:
@@ -175,7 +175,7 @@ def zipped_shapefile(layer: str = "meal_points", crs: int | None = 4326) -> byte
 
 
 def oversized() -> bytes:
-    from geo.loader import MAX_UPLOAD_MB
+    from geo.data.loader import MAX_UPLOAD_MB
 
     head = meal_df().to_csv(index=False).encode()
     pad = b"#" * (MAX_UPLOAD_MB * 1024 * 1024 + 1024 - len(head))

@@ -1,0 +1,499 @@
+"""The overview page's logic: the view (filters, base map, selection) and its URL form,
+filtering, KPIs, the display positions of markers and click -> record matching, and
+the escaped HTML of tooltips, the legend and the details panel.
+
+No streamlit import: pages/overview.py reads widgets, calls this module and draws.
+Every count comes from the dataset in use (bundled or uploaded), never from constants;
+the programme total is the programme-level fact in geo.facts.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field, replace
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.data import facts
+from geo.core.datum import gcj02_to_wgs84
+from geo.i18n import t
+from geo.maps.base import BASEMAPS, DISTRICT_WIDE_ANCHOR, basemap_datum, esc, meal_svg, sector_svg
+from geo.data.schema import FIGURE_FIELDS
+
+LAYER_KEYS = ("sub", "proj", "meal")
+BASE_KEYS = tuple(BASEMAPS)
+# 高德 is what residents in China know and it loads there; OSM and a blank base are one tap away.
+DEFAULT_BASE = "amap"
+PARAM_KEYS = ("sectors", "sub", "q", "layers", "base", "sel")
+NONE_TOKEN = "none"
+MAX_QUERY = 80
+CLICK_TOLERANCE_M = 5.0
+NUDGE_DEG = 2e-6  # ≈0.2 m: separates markers that share a position, for display and matching only
+
+
+# ---------------------------------------------------------------- view and URL
+
+@dataclass(frozen=True)
+class View:
+    sectors: tuple[str, ...]
+    subdistrict: str | None = None
+    query: str = ""
+    layers: tuple[str, ...] = LAYER_KEYS
+    base: str = DEFAULT_BASE
+    selection: str | None = None  # "p:<id>", "m:<id>", "dw" or "s:<code>"
+
+    def with_(self, **kw) -> "View":
+        return replace(self, **kw)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a view may refer to in the dataset in use."""
+
+    sector_keys: tuple[str, ...]  # sectors present in the dataset, in the canonical order
+    subdistrict_codes: tuple[str, ...]
+    project_ids: frozenset = field(default_factory=frozenset)
+    meal_ids: frozenset = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, ds) -> "Scope":
+        present = set(ds.projects["sector"].dropna())
+        return cls(
+            sector_keys=tuple(k for k in facts.SECTOR_KEYS if k in present),
+            subdistrict_codes=tuple(ds.subdistricts["code"].astype(str)),
+            project_ids=frozenset(ds.projects["id"].astype(str)),
+            meal_ids=frozenset(ds.meal_points["id"].astype(str)),
+        )
+
+    def default_view(self) -> View:
+        return View(sectors=self.sector_keys)
+
+    def valid_selection(self, sel: str | None) -> str | None:
+        if not sel:
+            return None
+        if sel == "dw":
+            return sel
+        kind, _, ident = sel.partition(":")
+        ok = {"p": self.project_ids, "m": self.meal_ids, "s": set(self.subdistrict_codes)}.get(kind, ())
+        return sel if ident in ok else None
+
+
+def clean_query(q) -> str:
+    q = "" if q is None else str(q)
+    q = "".join(ch for ch in q if unicodedata.category(ch)[0] != "C")  # no control characters
+    return " ".join(q.split())[:MAX_QUERY]
+
+
+def view_from_params(params: Mapping[str, str], scope: Scope) -> View:
+    """Read a view from URL query parameters; anything unknown falls back to the default."""
+    v = scope.default_view()
+    raw = params.get("sectors")
+    if raw is not None:
+        wanted = set() if raw == NONE_TOKEN else {s.strip() for s in str(raw).split(",")}
+        v = v.with_(sectors=tuple(k for k in scope.sector_keys if k in wanted))
+    sub = params.get("sub")
+    if sub in scope.subdistrict_codes:
+        v = v.with_(subdistrict=sub)
+    if params.get("q"):
+        v = v.with_(query=clean_query(params.get("q")))
+    raw = params.get("layers")
+    if raw is not None:
+        wanted = set() if raw == NONE_TOKEN else set(str(raw).split(","))
+        v = v.with_(layers=tuple(k for k in LAYER_KEYS if k in wanted))
+    if params.get("base") in BASE_KEYS:
+        v = v.with_(base=params["base"])
+    v = v.with_(selection=scope.valid_selection(params.get("sel")))
+    return v
+
+
+def view_to_params(view: View, scope: Scope) -> dict[str, str]:
+    """The URL form of a view: only what differs from the default, so links stay short."""
+    out: dict[str, str] = {}
+    if tuple(view.sectors) != scope.sector_keys:
+        out["sectors"] = ",".join(view.sectors) if view.sectors else NONE_TOKEN
+    if view.subdistrict:
+        out["sub"] = view.subdistrict
+    if view.query:
+        out["q"] = view.query
+    if tuple(view.layers) != LAYER_KEYS:
+        out["layers"] = ",".join(view.layers) if view.layers else NONE_TOKEN
+    if view.base != DEFAULT_BASE:
+        out["base"] = view.base
+    if view.selection:
+        out["sel"] = view.selection
+    return out
+
+
+# ---------------------------------------------------------------- filtering
+
+def _norm(s) -> str:
+    if s is None or (isinstance(s, float) and math.isnan(s)):
+        return ""
+    return unicodedata.normalize("NFKC", str(s)).casefold()
+
+
+def text_mask(df: pd.DataFrame, query: str, cols=("name_zh", "name_en")) -> pd.Series:
+    """Every word of the query occurs in the Chinese or the English name (case- and width-insensitive)."""
+    words = [_norm(w) for w in clean_query(query).split()]
+    if not words:
+        return pd.Series(True, index=df.index)
+    hay = df[list(cols)].apply(lambda r: " ".join(_norm(v) for v in r), axis=1) if len(df) else pd.Series([], dtype=str)
+    return hay.apply(lambda h: all(w in h for w in words)).astype(bool)
+
+
+def is_district_wide(projects: pd.DataFrame) -> pd.Series:
+    """Projects without a map position: shown at the labelled district-wide anchor."""
+    return ~(projects["lat"].notna() & projects["lon"].notna())
+
+
+def project_codes(projects: pd.DataFrame) -> pd.Series:
+    return projects["subdistrict_codes"].apply(
+        lambda v: [c.strip() for c in str(v).split(";") if c.strip()] if isinstance(v, str) else [])
+
+
+def project_scope_mask(projects: pd.DataFrame, view: View) -> pd.Series:
+    """Subdistrict and search filters (not sectors). A project without subdistricts
+    covers the whole district and so stays in every subdistrict's view."""
+    m = text_mask(projects, view.query)
+    if view.subdistrict:
+        codes = project_codes(projects)
+        m &= codes.apply(lambda cs: (not cs) or view.subdistrict in cs).astype(bool)
+    return m
+
+
+def filter_projects(projects: pd.DataFrame, view: View) -> pd.DataFrame:
+    m = project_scope_mask(projects, view) & projects["sector"].isin(view.sectors)
+    return projects[m]
+
+
+def filter_meal_points(meal_points: pd.DataFrame, view: View) -> pd.DataFrame:
+    m = text_mask(meal_points, view.query)
+    if view.subdistrict:
+        m &= meal_points["subdistrict_code"].astype(str) == view.subdistrict
+    return meal_points[m]
+
+
+def sector_counts(projects: pd.DataFrame, view: View, scope: Scope) -> dict[str, int]:
+    """Projects per sector within the subdistrict and search filters (for the sector picker)."""
+    inscope = projects[project_scope_mask(projects, view)]
+    vc = inscope["sector"].value_counts()
+    return {k: int(vc.get(k, 0)) for k in scope.sector_keys}
+
+
+# ---------------------------------------------------------------- KPIs
+
+@dataclass(frozen=True)
+class Kpis:
+    projects_shown: int
+    projects_total: int
+    district_wide_shown: int
+    sectors_shown: int
+    sectors_total: int
+    programme_total_yi: float
+    meals_shown: int
+    meals_total: int
+    covered_shown: int
+    subdistricts_total: int
+
+
+def kpis(ds, view: View, projects_shown: pd.DataFrame, meals_shown: pd.DataFrame) -> Kpis:
+    proj_layer = "proj" in view.layers
+    meal_layer = "meal" in view.layers
+    ps = projects_shown if proj_layer else projects_shown.iloc[0:0]
+    ms = meals_shown if meal_layer else meals_shown.iloc[0:0]
+    codes = set(ds.subdistricts["code"].astype(str))
+    return Kpis(
+        projects_shown=len(ps),
+        projects_total=len(ds.projects),
+        district_wide_shown=int(is_district_wide(ps).sum()) if len(ps) else 0,
+        sectors_shown=int(ps["sector"].nunique()),
+        sectors_total=int(ds.projects["sector"].nunique()),
+        programme_total_yi=facts.PROGRAMME_TOTAL_YI_YUAN,
+        meals_shown=len(ms),
+        meals_total=len(ds.meal_points),
+        covered_shown=len(codes & set(ms["subdistrict_code"].astype(str))),
+        subdistricts_total=len(codes),
+    )
+
+
+def kpi_html(k: Kpis, lang: str) -> str:
+    """The KPI strip (numbers and translated labels only, escaped anyway)."""
+    cards = [
+        (f"{k.projects_shown} / {k.projects_total}", t("ov.kpi.projects", lang),
+         t("ov.kpi.projects.note", lang, n=k.district_wide_shown) if k.district_wide_shown else ""),
+        (f"{k.sectors_shown} / {k.sectors_total}", t("ov.kpi.sectors", lang), ""),
+        (t("ov.kpi.total.value", lang, v=f"{k.programme_total_yi:g}"), t("ov.kpi.total", lang),
+         t("ov.kpi.total.note", lang)),
+        (f"{k.meals_shown} / {k.meals_total}", t("ov.kpi.meals", lang), ""),
+        (f"{k.covered_shown} / {k.subdistricts_total}", t("ov.kpi.covered", lang), ""),
+    ]
+    items = "".join(
+        f'<div class="ovk"><div class="ovk-v">{esc(v)}</div><div class="ovk-l">{esc(lbl)}</div>'
+        + (f'<div class="ovk-n">{esc(note)}</div>' if note else "") + "</div>"
+        for v, lbl, note in cards)
+    return f'<div class="ovk-strip" role="group" aria-label="{esc(t("ov.kpi.aria", lang))}">{items}</div>'
+
+
+# ---------------------------------------------------------------- display positions and clicks
+
+def display_frames(projects: pd.DataFrame, meal_points: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Copies whose markers never share a position: a later marker at the same place as an
+    earlier one moves ≈0.2 m north. Display only; the data itself is never changed."""
+    seen: dict[tuple[int, int], int] = {}
+    out = []
+    for df in (projects, meal_points):
+        df = df.copy()
+        lats = df["lat"].to_numpy(dtype=float, na_value=np.nan).copy()
+        lons = df["lon"].to_numpy(dtype=float, na_value=np.nan)
+        for i, (la, lo) in enumerate(zip(lats, lons)):
+            if not (np.isfinite(la) and np.isfinite(lo)):
+                continue
+            while (round(la * 1e6), round(lo * 1e6)) in seen:
+                la += NUDGE_DEG
+            seen[(round(la * 1e6), round(lo * 1e6))] = 1
+            lats[i] = la
+        df["lat"] = lats
+        out.append(df)
+    return out[0], out[1]
+
+
+def marker_positions(projects_disp: pd.DataFrame, meals_disp: pd.DataFrame, view: View) -> list[tuple[str, float, float]]:
+    """(selection key, lat, lon) in WGS-84 of every clickable marker of the view."""
+    out: list[tuple[str, float, float]] = []
+    if "proj" in view.layers and len(projects_disp):
+        wide = is_district_wide(projects_disp)
+        for pid, la, lo in zip(projects_disp["id"][~wide], projects_disp["lat"][~wide], projects_disp["lon"][~wide]):
+            out.append((f"p:{pid}", float(la), float(lo)))
+        if wide.any():
+            out.append(("dw", *DISTRICT_WIDE_ANCHOR))
+    if "meal" in view.layers:
+        for mid, la, lo in zip(meals_disp["id"], meals_disp["lat"], meals_disp["lon"]):
+            out.append((f"m:{mid}", float(la), float(lo)))
+    return out
+
+
+def _metres(lat1, lon1, lat2, lon2):
+    k = 111_320.0
+    dx = (np.asarray(lon2) - lon1) * k * math.cos(math.radians(lat1))
+    dy = (np.asarray(lat2) - lat1) * 110_574.0
+    return np.hypot(dx, dy)
+
+
+def click_to_wgs84(click: Mapping | None, base: str) -> tuple[float, float] | None:
+    """A click as returned by streamlit-folium ({lat, lng} in the base map's datum) in WGS-84."""
+    if not click:
+        return None
+    try:
+        lat, lng = float(click["lat"]), float(click["lng"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lng)):
+        return None
+    if basemap_datum(base) == "gcj02":
+        lng, lat = gcj02_to_wgs84(lng, lat)
+    return float(lat), float(lng)
+
+
+def match_click(click: Mapping | None, base: str, positions: list[tuple[str, float, float]],
+                subdistricts=None, tol_m: float = CLICK_TOLERANCE_M) -> str | None:
+    """The record a click landed on: the nearest marker within ``tol_m`` metres, else the
+    subdistrict under the click (if ``subdistricts`` is given), else None."""
+    p = click_to_wgs84(click, base)
+    if p is None:
+        return None
+    lat, lon = p
+    if positions:
+        d = _metres(lat, lon, [q[1] for q in positions], [q[2] for q in positions])
+        i = int(np.argmin(d))
+        if d[i] <= tol_m:
+            return positions[i][0]
+    if subdistricts is not None and len(subdistricts):
+        pt = shapely.Point(lon, lat)
+        hit = subdistricts[subdistricts.geometry.intersects(pt)]
+        if len(hit):
+            return f"s:{hit['code'].iloc[0]}"
+    return None
+
+
+# ---------------------------------------------------------------- escaped HTML
+
+def _name(row, lang: str) -> str:
+    return row["name_zh"] if lang == "zh" else row["name_en"]
+
+
+def subdistrict_names(ds, lang: str) -> dict[str, str]:
+    return dict(zip(ds.subdistricts["code"].astype(str), ds.subdistricts["name_zh" if lang == "zh" else "name_en"]))
+
+
+def _list(items: list[str], limit: int, lang: str) -> str:
+    shown = "、".join(items[:limit]) if lang == "zh" else "; ".join(items[:limit])
+    more = len(items) - limit
+    return shown + (esc(t("ov.more", lang, n=more)) if more > 0 else "")
+
+
+def subdistrict_tooltips(ds, projects_shown: pd.DataFrame, meals_shown: pd.DataFrame, view: View,
+                         lang: str, limit: int = 4) -> dict[str, str]:
+    """Per subdistrict: its name, the meal points and the located projects shown in it."""
+    out = {}
+    codes_per_project = project_codes(projects_shown)
+    wide_n = int(is_district_wide(projects_shown).sum()) if "proj" in view.layers else 0
+    for code, nz, ne in zip(ds.subdistricts["code"].astype(str), ds.subdistricts["name_zh"], ds.subdistricts["name_en"]):
+        meals = meals_shown[meals_shown["subdistrict_code"].astype(str) == code] if "meal" in view.layers else meals_shown.iloc[0:0]
+        mnames = [esc(_name(r, lang)) for _, r in meals.iterrows()]
+        projs = [esc(_name(r, lang)) for (_, r), cs in zip(projects_shown.iterrows(), codes_per_project)
+                 if code in cs] if "proj" in view.layers else []
+        parts = [f'<div class="jp-tip"><b>{esc(nz if lang == "zh" else ne)}</b>',
+                 f'<div>{esc(t("ov.tip.meals", lang, n=len(mnames)))}'
+                 + (f": {_list(mnames, limit, lang)}" if mnames else "") + "</div>",
+                 f'<div>{esc(t("ov.tip.projects", lang, n=len(projs)))}'
+                 + (f": {_list(projs, limit, lang)}" if projs else "") + "</div>"]
+        if wide_n:
+            parts.append(f'<div class="muted">{esc(t("ov.tip.wide", lang, n=wide_n))}</div>')
+        parts.append("</div>")
+        out[code] = "".join(parts)
+    return out
+
+
+def legend_dynamic_html(ds, view: View, counts_shown: dict[str, int], meals_n: int, lang: str) -> str:
+    """The part of the legend that follows the filters: sectors with the number shown
+    (hidden sectors greyed), meal points shown, and the active subdistrict / search."""
+    rows = []
+    for k in facts.SECTOR_KEYS:
+        if k not in counts_shown:
+            continue
+        on = "proj" in view.layers and k in view.sectors
+        rows.append(f'<div class="row{"" if on else " off"}">{sector_svg(k, 18)}<span>{esc(t("sector." + k, lang))}'
+                    f'</span><span class="cnt">{counts_shown[k] if on else 0}</span></div>')
+    on = "meal" in view.layers
+    rows.append(f'<div class="row{"" if on else " off"}">{meal_svg(18)}<span>{esc(t("layer.meal_points", lang))}'
+                f'</span><span class="cnt">{meals_n if on else 0}</span></div>')
+    scope = []
+    if view.subdistrict:
+        scope.append(esc(subdistrict_names(ds, lang).get(view.subdistrict, view.subdistrict)))
+    if view.query:
+        scope.append(esc(t("ov.legend.search", lang, q=view.query)))
+    if scope:
+        rows.append(f'<div class="note scope">{esc(t("ov.legend.scope", lang))}: {" · ".join(scope)}</div>')
+    return "".join(rows)
+
+
+def _figures(row, lang: str) -> list[str]:
+    out = []
+    for name, unit_zh, unit_en in FIGURE_FIELDS:
+        v = row.get(name)
+        if v is not None and not pd.isna(v):
+            out.append(f"{int(v):,} {unit_zh if lang == 'zh' else unit_en}")
+    return out
+
+
+def _val(v, lang: str) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or (not isinstance(v, str) and pd.isna(v)) or v == "":
+        return t("popup.not_published", lang)
+    return str(v)
+
+
+def _dl(rows: list[tuple[str, str]]) -> str:
+    return '<dl class="ovd-dl">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows) + "</dl>"
+
+
+def project_details_html(row, ds, lang: str) -> str:
+    names = subdistrict_names(ds, lang)
+    codes = [c for c in str(row.get("subdistrict_codes") or "").split(";") if c.strip()]
+    where = "、".join(names.get(c, c) for c in codes) if codes else t("ov.d.district_wide", lang)
+    figs = _figures(row, lang)
+    fig_txt = "; ".join(figs) if figs else t("popup.not_published", lang)
+    note = row.get("figures_note")
+    if figs and isinstance(note, str) and note:
+        fig_txt += f" ({note})"
+    prec = t("precision." + row["location_precision"], lang)
+    lnote = row.get("location_note")
+    if isinstance(lnote, str) and lnote:
+        prec += f" — {lnote}"
+    summary = row.get("summary_zh" if lang == "zh" else "summary_en")
+    status = row.get("status")
+    year = row.get("completed_year")
+    status_txt = t(f"ov.status.{status}", lang) if isinstance(status, str) else t("popup.not_published", lang)
+    if year is not None and not pd.isna(year):
+        status_txt += f" ({int(year)})"
+    rows = [(t("ov.d.sector", lang), t("sector." + row["sector"], lang)),
+            (t("ov.d.summary", lang), _val(summary, lang)),
+            (t("ov.d.figures", lang), fig_txt),
+            (t("ov.d.where", lang), where),
+            (t("popup.precision", lang), prec),
+            (t("ov.d.status", lang), status_txt),
+            (t("ov.d.investment", lang), t("ov.d.investment.none", lang, total=f"{facts.PROGRAMME_TOTAL_YI_YUAN:g}"))]
+    return (f'<div class="ovd"><div class="ovd-kind">{sector_svg(row["sector"], 22)} {esc(t("ov.d.project", lang))}</div>'
+            f'<h3 class="ovd-h">{esc(_name(row, lang))}</h3>{_dl(rows)}</div>')
+
+
+def meal_details_html(row, ds, lang: str) -> str:
+    names = subdistrict_names(ds, lang)
+    kind = row.get("kind")
+    rows = [(t("popup.subdistrict", lang), names.get(str(row["subdistrict_code"]), str(row["subdistrict_code"]))),
+            (t("popup.kind", lang), t(f"meal.kind.{kind}", lang) if isinstance(kind, str) and kind else
+             t("popup.not_published", lang))]
+    for col in ("address", "hours", "phone", "dine_in", "delivery", "price_note"):
+        v = row.get(col) if col in row.index else None
+        if isinstance(v, str) and v and col in ("dine_in", "delivery"):
+            v = t(f"yesno.{v}", lang)
+        rows.append((t(f"meal.{col}", lang), _val(v, lang)))
+    rows.append((t("popup.precision", lang), t("meal.precision." + row["location_precision"], lang)))
+    for col, key in (("source", "ov.d.source"), ("verified_on", "ov.d.verified")):
+        v = row.get(col) if col in row.index else None
+        if isinstance(v, str) and v:
+            rows.append((t(key, lang), v))
+    return (f'<div class="ovd"><div class="ovd-kind">{meal_svg(22)} {esc(t("ov.d.meal", lang))}</div>'
+            f'<h3 class="ovd-h">{esc(_name(row, lang))}</h3>{_dl(rows)}</div>')
+
+
+def district_wide_details_html(projects_shown: pd.DataFrame, lang: str) -> str:
+    wide = projects_shown[is_district_wide(projects_shown)]
+    items = []
+    for _, r in wide.iterrows():
+        figs = _figures(r, lang)
+        items.append(f'<li>{sector_svg(r["sector"], 18)} <b>{esc(_name(r, lang))}</b>'
+                     f' <span class="muted">({esc(t("sector." + r["sector"], lang))})</span>'
+                     + (f"<br><span>{esc('; '.join(figs))}</span>" if figs else "") + "</li>")
+    return (f'<div class="ovd"><h3 class="ovd-h">{esc(t("map.district_wide", lang, n=len(wide)))}</h3>'
+            f'<p class="muted">{esc(t("map.district_wide_note", lang))}</p><ul class="ovd-ul">{"".join(items)}</ul></div>')
+
+
+def subdistrict_details_html(code: str, ds, projects_shown, meals_shown, view: View, lang: str) -> str:
+    tip = subdistrict_tooltips(ds, projects_shown, meals_shown, view, lang, limit=50).get(code, "")
+    return f'<div class="ovd">{tip}</div>'
+
+
+def details_html(sel: str | None, ds, projects_shown, meals_shown, view: View, lang: str) -> str | None:
+    if not sel:
+        return None
+    if sel == "dw":
+        return district_wide_details_html(projects_shown, lang)
+    kind, _, ident = sel.partition(":")
+    if kind == "p":
+        hit = ds.projects[ds.projects["id"].astype(str) == ident]
+        return project_details_html(hit.iloc[0], ds, lang) if len(hit) else None
+    if kind == "m":
+        hit = ds.meal_points[ds.meal_points["id"].astype(str) == ident]
+        return meal_details_html(hit.iloc[0], ds, lang) if len(hit) else None
+    if kind == "s" and ident in set(ds.subdistricts["code"].astype(str)):
+        return subdistrict_details_html(ident, ds, projects_shown, meals_shown, view, lang)
+    return None
+
+
+def pick_options(projects_shown, meals_shown, view: View, lang: str) -> dict[str, str]:
+    """Selection key -> plain-text label, for the list that mirrors the map (no HTML: a widget shows text)."""
+    out: dict[str, str] = {}
+    if "proj" in view.layers:
+        n_wide = int(is_district_wide(projects_shown).sum()) if len(projects_shown) else 0
+        if n_wide:
+            out["dw"] = t("ov.details.wide_option", lang, n=n_wide)
+        for _, r in projects_shown.iterrows():
+            out[f"p:{r['id']}"] = f"{facts.SECTOR_BY_KEY[r['sector']].symbol} {_name(r, lang)}"
+    if "meal" in view.layers:
+        for _, r in meals_shown.iterrows():
+            out[f"m:{r['id']}"] = t("ov.pick.meal", lang, name=_name(r, lang))
+    return out

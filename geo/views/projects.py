@@ -1,0 +1,178 @@
+"""The projects page's logic: table, search, filters, counts by sector, footprints.
+
+Plain Python (no streamlit). Works on whatever projects layer is in use (bundled
+or uploaded). No per-project investment exists: only the programme total is shown.
+"""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geo.data import facts
+from geo.i18n import t
+from geo.maps.base import base_map, project_layer, subdistrict_layer
+from geo.data.schema import FIGURE_FIELDS
+
+PRECISIONS = ("site", "subdistrict", "district")
+
+
+def _codes(v) -> list[str]:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return []
+    return [c for c in str(v).split(";") if c]
+
+
+def subdistrict_names(subdistricts: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
+    col = "name_zh" if lang == "zh" else "name_en"
+    return dict(zip(subdistricts["code"], subdistricts[col]))
+
+
+def figures(row, lang: str) -> list[tuple[str, int]]:
+    """The published figures of a project: (label, value) pairs, in schema order."""
+    out = []
+    for name, unit_zh, unit_en in FIGURE_FIELDS:
+        v = row.get(name) if hasattr(row, "get") else None
+        if v is not None and not pd.isna(v):
+            out.append((t(f"pj.fig.{name}", lang), int(v)))
+    return out
+
+
+def figures_text(row, lang: str) -> str:
+    sep = "；" if lang == "zh" else "; "
+    return sep.join(f"{label} {value:,}" for label, value in figures(row, lang))
+
+
+def table(projects: gpd.GeoDataFrame, subdistricts: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
+    """One row per project with display columns (plain text; shown with st.dataframe)."""
+    names = subdistrict_names(subdistricts, lang)
+    zh = lang == "zh"
+    both = {c: f"{z} {e}" for c, z, e in zip(subdistricts["code"], subdistricts["name_zh"], subdistricts["name_en"])}
+    rows = []
+    for _, r in projects.iterrows():
+        codes = _codes(r.get("subdistrict_codes"))
+        where = ("、" if zh else ", ").join(names.get(c, c) for c in codes) if codes else t("pj.district_wide", lang)
+        rows.append({
+            "id": r["id"],
+            "sector_key": r["sector"],
+            "sector": t(f"sector.{r['sector']}", lang),
+            "name": r["name_zh"] if zh else r["name_en"],
+            "name_other": r["name_en"] if zh else r["name_zh"],
+            "subdistricts": where,
+            "codes": ";".join(codes),
+            "precision_key": r["location_precision"],
+            "precision": t(f"precision.{r['location_precision']}", lang),
+            "status": t(f"pj.status.{r['status']}", lang),
+            "year": None if pd.isna(r.get("completed_year")) else int(r["completed_year"]),
+            "figures": figures_text(r, lang),
+            "_search": " ".join(str(r.get(c) or "") for c in ("id", "name_zh", "name_en", "summary_zh", "summary_en",
+                                                             "location_note", "figures_note")).lower()
+                       + " " + where.lower() + " " + " ".join(both.get(c, c) for c in codes).lower()
+                       + " " + t(f"sector.{r['sector']}", "zh") + " " + t(f"sector.{r['sector']}", "en").lower(),
+        })
+    return pd.DataFrame(rows, columns=["id", "sector_key", "sector", "name", "name_other", "subdistricts", "codes",
+                                       "precision_key", "precision", "status", "year", "figures", "_search"])
+
+
+def search_filter(df: pd.DataFrame, query: str = "", sectors=(), codes=(), precisions=()) -> pd.DataFrame:
+    """Search (Chinese or English, case-insensitive, every word must match) and filters.
+
+    A subdistrict filter keeps projects in that subdistrict and, explicitly,
+    district-wide projects only when no subdistrict is chosen.
+    """
+    out = df
+    words = [w for w in (query or "").lower().replace("，", " ").replace(",", " ").split() if w]
+    for w in words:
+        out = out[out["_search"].str.contains(w, regex=False)]
+    if sectors:
+        out = out[out["sector_key"].isin(list(sectors))]
+    if codes:
+        want = set(codes)
+        out = out[out["codes"].map(lambda s: bool(want & set(s.split(";"))) if s else False)]
+    if precisions:
+        out = out[out["precision_key"].isin(list(precisions))]
+    return out
+
+
+def sector_counts(projects: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
+    """Counts by sector in the programme's order (education … elderly care)."""
+    counts = projects["sector"].value_counts()
+    return pd.DataFrame({
+        "key": list(facts.SECTOR_KEYS),
+        "sector": [t(f"sector.{k}", lang) for k in facts.SECTOR_KEYS],
+        "count": [int(counts.get(k, 0)) for k in facts.SECTOR_KEYS],
+        "color": [facts.SECTOR_BY_KEY[k].color for k in facts.SECTOR_KEYS],
+        "symbol": [facts.SECTOR_BY_KEY[k].symbol for k in facts.SECTOR_KEYS],
+    })
+
+
+def footprint(row, subdistricts: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, bool]:
+    """The subdistricts a project covers, and whether it is district-wide (then all)."""
+    codes = _codes(row.get("subdistrict_codes"))
+    if not codes or row.get("location_precision") == "district":
+        return subdistricts, True
+    return subdistricts[subdistricts["code"].isin(codes)], False
+
+
+def footprint_map(row, subdistricts: gpd.GeoDataFrame, lang: str) -> folium.Map:
+    """A small map: every subdistrict faint, the footprint highlighted, the project's
+    point if it has one; zoomed to the footprint."""
+    fp, wide = footprint(row, subdistricts)
+    m = base_map(lang, "blank", locate=False)
+    subdistrict_layer(subdistricts, lang, labels=False,
+                      style={"color": "#90A4AE", "weight": 1, "fillColor": "#CFD8DC", "fillOpacity": 0.15}).add_to(m)
+    color = facts.SECTOR_BY_KEY[row["sector"]].color if row["sector"] in facts.SECTOR_BY_KEY else "#333"
+    name = t("pj.map.footprint_wide" if wide else "pj.map.footprint", lang)
+    subdistrict_layer(fp, lang, labels=not wide, name=name,
+                      style={"color": "#000", "weight": 3, "fillColor": color, "fillOpacity": 0.35}).add_to(m)
+    if pd.notna(row.get("lat")) and pd.notna(row.get("lon")):
+        one = gpd.GeoDataFrame([row], geometry=[shapely.Point(row["lon"], row["lat"])], crs=4326)
+        project_layer(one, lang).add_to(m)
+    b = fp.total_bounds
+    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    return m
+
+
+def detail_lines(row, subdistricts: gpd.GeoDataFrame, lang: str) -> dict:
+    """The detail view's text (plain; the page renders it as text, never as HTML)."""
+    zh = lang == "zh"
+    fp, wide = footprint(row, subdistricts)
+    names = subdistrict_names(subdistricts, lang)
+    where = t("pj.district_wide_long", lang) if wide else ("、" if zh else ", ").join(
+        names.get(c, c) for c in fp["code"])
+    summary = row.get("summary_zh" if zh else "summary_en")
+    return {
+        "name": row["name_zh"] if zh else row["name_en"],
+        "name_other": row["name_en"] if zh else row["name_zh"],
+        "sector": t(f"sector.{row['sector']}", lang),
+        "summary": "" if summary is None or pd.isna(summary) else str(summary),
+        "where": where,
+        "precision": t(f"precision.{row['location_precision']}", lang),
+        "location_note": "" if pd.isna(row.get("location_note")) or row.get("location_note") is None
+        else str(row["location_note"]),
+        "figures": figures(row, lang),
+        "figures_note": "" if pd.isna(row.get("figures_note")) or row.get("figures_note") is None
+        else str(row["figures_note"]),
+        "status": t(f"pj.status.{row['status']}", lang),
+        "year": None if pd.isna(row.get("completed_year")) else int(row["completed_year"]),
+    }
+
+
+def _total_params() -> dict:
+    return {"total": facts.PROGRAMME_TOTAL_YI_YUAN, "bn": facts.PROGRAMME_TOTAL_YI_YUAN / 10,
+            "n": facts.PROGRAMME_PROJECT_COUNT}
+
+
+def programme_total(lang: str) -> str:
+    """The programme total (亿元 = 100 million yuan); programme level only."""
+    return t("pj.total_value", lang, **_total_params())
+
+
+def programme_total_note(lang: str) -> str:
+    return t("pj.total_note", lang, **_total_params())
+
+
+__all__ = ["table", "search_filter", "sector_counts", "footprint", "footprint_map", "detail_lines", "figures",
+           "programme_total", "programme_total_note", "PRECISIONS"]

@@ -1,0 +1,151 @@
+"""The data and projects pages (AppTest): schema, downloads, uploads, session isolation."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geo.data.export import to_csv
+from geo.data.loader import load_bundled
+from tests.support.apptest import run_app
+from tests.corpus.cases import meal_df, meal_edit
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def _hashes() -> dict:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(DATA.iterdir()) if p.is_file()}
+
+
+def _uploader(at, key):
+    return next(u for u in at.get("file_uploader") if u.proto.id.endswith(f"dt_up_{key}") or key in u.proto.id)
+
+
+def _small_meal_points() -> bytes:
+    df = meal_df().head(12).copy()
+    df.at[0, "name_zh"] = "上传的食堂"
+    return df.to_csv(index=False).encode("gb18030")
+
+
+def _upload(at, key, name, data):
+    up = _uploader(at, key)
+    up.set_value((name, data, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _meal_count_in_map(at) -> int:
+    from tests.support.apptest import map_js
+
+    js = map_js(at)
+    return js.count('class=\\"jp-meal\\"') or js.count('class="jp-meal"')
+
+
+def test_data_page_renders_schema_and_downloads():
+    at = run_app("pages/data.py", query={"lang": "en"})
+    assert at.title[0].value.startswith("Data")
+    # schema tables come from geo.schema: every meal_points field is listed
+    frames = [d.value for d in at.dataframe]
+    fields = set().union(*[set(f["field"]) for f in frames if "field" in f.columns])
+    assert {"subdistrict_code", "seat_uncertainty_km", "completed_year", "geometry"} <= fields
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("CSV") == 3 and labels.count("GeoPackage") == 3 and labels.count("GeoJSON") == 3
+    assert labels.count("Empty template (CSV)") == 3
+    assert len(at.get("file_uploader")) == 3
+
+
+def test_upload_replaces_layer_in_this_session_only():
+    before = _hashes()
+    a = run_app("pages/data.py", query={"lang": "en"})
+    b = run_app("pages/data.py", query={"lang": "en"})
+    _upload(a, "meal_points", "mine.csv", _small_meal_points())
+    # session A: the banner names the upload and the data page shows 12 records
+    assert any("mine.csv" in w.value for w in a.warning), [w.value for w in a.warning]
+    assert any("12 records" in tx.value for tx in a.text)
+    assert any("every page now uses 'mine.csv'" in s.value for s in a.success)
+    # every page of session A uses it: the overview map has 12 meal points
+    a.switch_page("pages/overview.py").run()
+    assert _meal_count_in_map(a) == 12
+    # session B still sees the bundled data
+    b.run()
+    assert not any("mine.csv" in w.value for w in b.warning)
+    assert any("60 records" in tx.value for tx in b.text)
+    b.switch_page("pages/overview.py").run()
+    assert _meal_count_in_map(b) == 60
+    # nothing was written to data/
+    assert _hashes() == before
+    # one click back to the bundled data
+    a.switch_page("pages/data.py").run()
+    a.button(key="back_to_bundled").click().run()
+    assert any("60 records" in tx.value for tx in a.text)
+    a.switch_page("pages/overview.py").run()
+    assert _meal_count_in_map(a) == 60
+    assert not any("mine.csv" in w.value for w in a.warning)
+
+
+def test_bad_upload_shows_row_level_report_and_keeps_bundled():
+    at = run_app("pages/data.py", query={"lang": "en"})
+    _upload(at, "meal_points", "bad.csv", meal_edit(3, lat="121.712", lon="39.108"))
+    assert any("'bad.csv' was not used" in e.value for e in at.error)
+    report = [d.value for d in at.dataframe if "message" in d.value.columns][0]
+    row = report[report["row"] == 3].iloc[0]
+    assert "swapped" in row["message"] and row["line"] == 4 and row["column"] == "lat"
+    assert not any("bad.csv" in w.value for w in at.warning)  # no banner: bundled data in use
+
+
+def test_subdistricts_upload_reports_meal_points_outside_new_boundaries():
+    ds = load_bundled()
+    subs = ds.subdistricts.copy()
+    subs["boundary_quality"] = "official"  # the schematic lines declared official: 0.1 km tolerance
+    # shift one boundary so that some bundled meal points fall outside their stated subdistrict
+    import shapely
+
+    subs["geometry"] = [shapely.affinity.translate(g, 0.02, 0) if c == "210213001000" else g
+                        for c, g in zip(subs["code"], subs.geometry)]
+    at = run_app("pages/data.py", query={"lang": "en"})
+    _upload(at, "subdistricts", "official.csv", to_csv(subs, "subdistricts"))
+    assert any("official.csv" in w.value for w in at.warning)  # banner: in use
+    cross = [w.value for w in at.warning if "do not fit them" in w.value]
+    assert cross, [w.value for w in at.warning]
+
+
+def test_size_limit_message():
+    at = run_app("pages/data.py", query={"lang": "en"})
+    from tests.corpus.cases import oversized
+
+    _upload(at, "meal_points", "huge.csv", oversized())
+    assert any("over the 20 MB limit" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_projects_page():
+    at = run_app("pages/projects.py", query={"lang": "en"})
+    assert not at.exception
+    assert any("3.388" in m.value for m in at.metric) and any("33.88亿元" in c.value for c in at.caption)
+    table = at.dataframe[0].value
+    assert len(table) == 30
+    at.text_input(key="pj_q").set_value("gas").run()
+    assert len(at.dataframe[0].value) == 1
+    at.text_input(key="pj_q").set_value("").run()
+    at.multiselect(key="pj_sector").set_value(["elderly_care"]).run()
+    assert len(at.dataframe[0].value) == 3
+    at.selectbox(key="pj_pick").set_value(at.selectbox(key="pj_pick").options[0]).run()
+    assert not at.exception
+
+
+def test_projects_page_chinese_search():
+    at = run_app("pages/projects.py")
+    at.text_input(key="pj_q").set_value("燃气").run()
+    assert len(at.dataframe[0].value) == 1
+
+
+def test_data_page_in_chinese():
+    at = run_app("pages/data.py")
+    assert at.title[0].value.startswith("数据")
+    assert any("内置数据" in tx.value for tx in at.text)
+    assert any("不确定半径" in c.value for c in at.caption)
+    _upload(at, "meal_points", "坏.csv", meal_edit(2, lat="abc"))
+    report = [d.value for d in at.dataframe if "message" in d.value.columns][0]
+    assert "“abc”不是数字" in " ".join(report["message"]) and "错误" in set(report["level"])

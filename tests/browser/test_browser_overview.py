@@ -1,0 +1,176 @@
+"""The overview page in headless Chromium with every non-loopback request blocked:
+marker counts per filter, popups, click -> details, phone layout, and hostile names."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pandas as pd
+import pytest
+
+from geo.views import overview as ov
+from geo.data.loader import DATA_DIR, load_bundled
+from tests.support.browser import LOOPBACK, MAP_IFRAME, chromium_available, map_frame, new_page, streamlit_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not chromium_available(), reason="no chromium")]
+
+HOSTILE = "<img src=x onerror=alert(1)>${alert(1)}`</script><script>alert(1)</script>"
+SHOTS = Path(__file__).resolve().parents[2] / ".shots"
+HOSTILE_SUB = "210213009000"  # 先进, where project P11 is
+
+
+def write_hostile(folder: Path) -> Path:
+    """The bundled data with hostile names in a project, a meal point and a subdistrict."""
+    folder.mkdir(parents=True, exist_ok=True)
+    p = pd.read_csv(DATA_DIR / "projects.csv", dtype=str, keep_default_na=False)
+    for col in ("name_zh", "name_en", "summary_zh", "summary_en"):
+        p.loc[p["id"] == "P11", col] = "P11 " + HOSTILE
+    p.to_csv(folder / "projects.csv", index=False)
+    m = pd.read_csv(DATA_DIR / "meal_points.csv", dtype=str, keep_default_na=False)
+    for col in ("name_zh", "name_en", "address"):
+        m.loc[m["id"] == "M14", col] = "M14 " + HOSTILE  # a meal point in 先进
+    m.to_csv(folder / "meal_points.csv", index=False)
+    g = json.loads((DATA_DIR / "subdistricts.geojson").read_text(encoding="utf-8"))
+    for f in g["features"]:
+        if f["properties"]["code"] == HOSTILE_SUB:
+            f["properties"]["name_zh"] = "S " + HOSTILE
+            f["properties"]["name_en"] = "S " + HOSTILE
+    (folder / "subdistricts.geojson").write_text(json.dumps(g, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_bundled()
+
+
+def count(frame, sel: str) -> int:
+    return frame.locator(sel).count()
+
+
+def open_view(page, server_url: str, params: dict | None = None):
+    page.goto(server_url + "/" + (("?" + urlencode(params)) if params else ""))
+    frame = map_frame(page)
+    frame.locator(".jp-legend").wait_for()
+    return frame
+
+
+def wait_count(page, sel: str, n: int, timeout=15_000):
+    page.wait_for_function(
+        "([f, s, n]) => { const d = document.querySelector(f)?.contentDocument;"
+        " return !!d && d.querySelectorAll(s).length === n; }", arg=[MAP_IFRAME, sel, n], timeout=timeout)
+
+
+def assert_clean(page):
+    assert page.dialogs == [], page.dialogs
+    assert all(h not in LOOPBACK for h in page.blocked)
+
+
+def test_desktop_default_popups_and_click_details(server, chromium, ds):
+    page = new_page(chromium, 1280, 800)
+    f = open_view(page, server)
+    located = ds.projects[ds.projects["lat"].notna()]
+    wait_count(page, ".jp-meal", len(ds.meal_points))
+    assert count(f, ".jp-proj") == len(located)
+    assert f.locator(".jp-district-wide").get_attribute("data-n") == str(len(ds.projects) - len(located))
+    assert count(f, "path.leaflet-interactive") >= len(ds.subdistricts)
+    assert "图例" in f.locator(".jp-legend").inner_text()
+    assert not f.locator(".jp-legend").evaluate("e => e.classList.contains('collapsed')")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "overview_1280x800.png"))
+    # a meal point: popup, then the details panel beside the map
+    f.locator('.jp-meal[data-id="M28"]').dispatch_event("click")
+    pop = f.locator(".leaflet-popup-content")
+    pop.wait_for()
+    txt = pop.inner_text()
+    assert "石城社区居家养老服务中心便民食堂" in txt and "湾里西23号楼一层" in txt and "未公布" in txt and "示意" in txt
+    page.get_by_text("湾里西23号楼一层").last.wait_for(timeout=10_000)  # details panel (main page)
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('sel=m:M28')", timeout=10_000)
+    assert pop.is_visible()  # the rerun did not close the popup (feature groups unchanged)
+    # the district-wide anchor lists its projects
+    f.locator(".jp-district-wide").dispatch_event("click")
+    f.locator(".jp-dw-item").first.wait_for()
+    assert count(f, ".jp-dw-item") == len(ds.projects) - len(located)
+    # a located project
+    f.locator('.jp-proj[data-id="P11"]').dispatch_event("click")
+    pp = f.locator(".leaflet-popup-content", has_text="响泉小区")
+    pp.wait_for()
+    assert "35" in pp.inner_text() and "位置精度" in pp.inner_text()
+    assert_clean(page)
+    page.context.close()
+
+
+@pytest.mark.parametrize("params", [
+    {"sectors": "urban_renewal", "lang": "en"},
+    {"sectors": "education,medical", "sub": "210213008000", "base": "osm"},
+    {"layers": "sub,meal", "q": "湾里"},
+])
+def test_marker_counts_follow_the_url_view(server, chromium, ds, params):
+    page = new_page(chromium, 1280, 800)
+    f = open_view(page, server, params)
+    v = ov.view_from_params(params, ov.Scope.of(ds))
+    pr = ov.filter_projects(ds.projects, v) if "proj" in v.layers else ds.projects.iloc[0:0]
+    me = ov.filter_meal_points(ds.meal_points, v) if "meal" in v.layers else ds.meal_points.iloc[0:0]
+    wait_count(page, ".jp-meal", len(me))
+    assert count(f, ".jp-proj") == int(pr["lat"].notna().sum())
+    wide = int(pr["lat"].isna().sum())
+    assert count(f, ".jp-district-wide") == (1 if wide else 0)
+    if wide:
+        assert f.locator(".jp-district-wide").get_attribute("data-n") == str(wide)
+    if params.get("lang") == "en":
+        assert "Legend" in f.locator(".jp-legend").inner_text()
+        page.get_by_text("Projects shown").wait_for()
+    assert_clean(page)
+    page.context.close()
+
+
+def test_phone_layout_legend_folds_and_no_horizontal_scroll(server, chromium, ds):
+    page = new_page(chromium, 390, 844, is_mobile=True, has_touch=True, device_scale_factor=2)
+    f = open_view(page, server)
+    wait_count(page, ".jp-meal", len(ds.meal_points))
+    legend = f.locator(".jp-legend")
+    assert legend.evaluate("e => e.classList.contains('collapsed')")  # never covers a phone's map
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "overview_390x844.png"))
+    f.locator(".jp-legend-toggle").click()
+    assert not legend.evaluate("e => e.classList.contains('collapsed')")
+    assert f.locator(".jp-legend-toggle").get_attribute("aria-expanded") == "true"
+    assert_clean(page)
+    page.context.close()
+
+
+def test_hostile_names_show_as_text_everywhere(chromium, tmp_path_factory):
+    folder = write_hostile(tmp_path_factory.mktemp("hostile"))
+    with streamlit_server(env={"JINPU_DATA_DIR": str(folder)}) as base:
+        page = new_page(chromium, 1280, 800)
+        f = open_view(page, base, {"sub": HOSTILE_SUB, "sel": "p:P11"})
+        # legend (the active subdistrict's name) and the details panel, as text
+        f.locator(".jp-legend .scope").wait_for()
+        assert HOSTILE in f.locator(".jp-legend .scope").inner_text()
+        page.get_by_text("P11 " + HOSTILE).first.wait_for(timeout=10_000)
+        # popups: project and meal point
+        f.locator('.jp-proj[data-id="P11"]').dispatch_event("click")
+        pop = f.locator(".leaflet-popup-content", has_text="P11")
+        pop.wait_for()
+        assert HOSTILE in pop.inner_text()
+        f.locator('.jp-meal[data-id="M14"]').dispatch_event("click")
+        f.locator(".leaflet-popup-content", has_text="M14").wait_for()
+        assert "M14 " + HOSTILE in f.locator(".leaflet-popup-content", has_text="M14").inner_text()
+        # tooltips: the marker's and the subdistrict's
+        f.locator('.jp-meal[data-id="M14"]').dispatch_event("mouseover")
+        f.locator(".leaflet-tooltip", has_text="M14").first.wait_for()
+        assert HOSTILE in f.locator(".leaflet-tooltip", has_text="M14").first.inner_text()
+        f.locator('path.leaflet-interactive[stroke-width="4"]').dispatch_event("mouseover")  # the chosen subdistrict
+        f.locator(".leaflet-tooltip .jp-tip").first.wait_for()
+        assert "S " + HOSTILE in f.locator(".leaflet-tooltip .jp-tip").first.inner_text()
+        pages_text = page.inner_text("body")
+        assert "S " + HOSTILE in pages_text or HOSTILE in pages_text  # subdistrict select / details
+        page.wait_for_timeout(500)
+        for ctx in (page, f):
+            assert ctx.locator("img[src='x']").count() == 0
+        assert page.dialogs == []
+        assert_clean(page)
+        page.context.close()

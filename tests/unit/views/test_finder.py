@@ -1,0 +1,454 @@
+"""Meal-point finder: geo.finder (origins, answers, edge cases, words), geo.finder_map and the page (AppTest)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from urllib.parse import parse_qs, urlsplit
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+
+from geo.data import facts
+from geo.views import finder as fd
+from geo.core.datum import wgs84_to_gcj02
+from geo.maps.finder import JS_WGS_TO_GCJ, finder_base_map, result_layer
+from geo.i18n import TABLE, t
+from geo.data.loader import load_bundled
+from geo.core.nearest import haversine_m
+from tests.support.apptest import map_js, run_app
+
+YONGZHENG = "210213001000"
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_bundled()
+
+
+@pytest.fixture(scope="module")
+def finder(ds):
+    return fd.Finder(ds.meal_points, ds.subdistricts)
+
+
+def _points(rows):
+    df = pd.DataFrame(rows)
+    for col in ("name_en", "location_precision", "kind", "phone", "hours", "delivery", "price_note", "address"):
+        if col not in df:
+            df[col] = None
+    if "name_en" in df:
+        df["name_en"] = df["name_en"].fillna(df["name_zh"])
+    df["location_precision"] = df["location_precision"].fillna("illustrative")
+    return gpd.GeoDataFrame(df, geometry=[Point(x, y) for x, y in zip(df["lon"], df["lat"])], crs=4326)
+
+
+def _subs():
+    """Two square subdistricts side by side: A = [0,1]x[0,1] shifted to Jinpu, B to its east."""
+    x0, y0 = 121.70, 39.00
+    return gpd.GeoDataFrame({
+        "code": ["A", "B"], "name_zh": ["甲街道", "乙街道"], "name_en": ["Alpha", "Beta"],
+        "seat_lat": [y0 + 0.05, y0 + 0.05], "seat_lon": [x0 + 0.05, x0 + 0.15], "seat_uncertainty_km": [1.0, 2.0],
+    }, geometry=[box(x0, y0, x0 + 0.1, y0 + 0.1), box(x0 + 0.1, y0, x0 + 0.2, y0 + 0.1)], crs=4326)
+
+
+# ------------------------------------------------------------------ origins
+
+@pytest.mark.parametrize("text, want", [
+    ("39.108, 121.712", (121.712, 39.108)),
+    ("121.712,39.108", (121.712, 39.108)),
+    ("39.108，121.712", (121.712, 39.108)),
+    ("  39.108   121.712 ", (121.712, 39.108)),
+    ("39.108N 121.712E", (121.712, 39.108)),
+    ("北纬39.108° 东经121.712°", (121.712, 39.108)),
+    ("-33.9, 151.2", (151.2, -33.9)),
+])
+def test_parse_coords_ok(text, want):
+    assert fd.parse_coords(text) == pytest.approx(want)
+
+
+@pytest.mark.parametrize("text, key", [
+    ("", "fd.coords.empty"), ("   ", "fd.coords.empty"), ("39.1", "fd.coords.two_numbers"),
+    ("1 2 3", "fd.coords.two_numbers"), ("abc", "fd.coords.two_numbers"),
+    ("200, 300", "fd.coords.range"), ("39, 190", "fd.coords.range"),
+])
+def test_parse_coords_errors(text, key):
+    with pytest.raises(fd.CoordError) as ei:
+        fd.parse_coords(text)
+    assert ei.value.key == key
+    assert t(key, "zh") and t(key, "en")
+
+
+def test_origin_from_text_gcj02_is_shifted_back():
+    g = wgs84_to_gcj02(121.712, 39.108)
+    o = fd.origin_from_text(f"{g[1]}, {g[0]}", datum="gcj02")
+    assert (o.lon, o.lat) == pytest.approx((121.712, 39.108), abs=1e-8)
+    assert o.kind == "typed" and o.user_given
+
+
+def test_origin_from_seat_uses_layer_then_facts(ds):
+    o = fd.origin_from_seat(ds.subdistricts, YONGZHENG)
+    seat = facts.SEAT_BY_CODE[YONGZHENG]
+    assert (o.lon, o.lat, o.kind, o.code) == (seat.lon, seat.lat, "seat", YONGZHENG)
+    assert o.uncertainty_km == seat.uncertainty_km and not o.user_given
+    assert fd.origin_from_seat(None, YONGZHENG).lat == seat.lat
+    with pytest.raises(KeyError):
+        fd.origin_from_seat(None, "nope")
+
+
+def test_origin_from_click_and_datum():
+    assert fd.origin_from_click(None) is None
+    assert fd.origin_from_click({"lat": None, "lng": 1}) is None
+    o = fd.origin_from_click({"lat": 39.1, "lng": 121.7})
+    assert (o.lon, o.lat, o.kind) == (121.7, 39.1, "map")
+    # a wrapped world copy comes back to [-180, 180)
+    assert fd.origin_from_click({"lat": 39.1, "lng": 121.7 + 360}).lon == pytest.approx(121.7)
+    g = wgs84_to_gcj02(121.7, 39.1)
+    o = fd.origin_from_click({"lat": g[1], "lng": g[0]}, base_datum="gcj02")
+    assert (o.lon, o.lat) == pytest.approx((121.7, 39.1), abs=1e-8)
+
+
+# ------------------------------------------------------------------ answers
+
+def test_nearest_matches_brute_force_and_walk(finder, ds):
+    o = fd.Origin("map", 121.75, 39.07)
+    a = finder.answer(o, "zh")
+    d = haversine_m(o.lon, o.lat, ds.meal_points["lon"].to_numpy(), ds.meal_points["lat"].to_numpy())
+    order = np.lexsort((np.arange(len(d)), d))[:5]
+    assert [r.id for r in a.results] == list(ds.meal_points["id"].to_numpy()[order])
+    assert [r.rank for r in a.results] == [1, 2, 3, 4, 5]
+    for r, i in zip(a.results, order):
+        assert r.straight_m == pytest.approx(d[i])
+        assert r.walk_m == pytest.approx(d[i] * 1.3)
+        assert r.walk_min == pytest.approx(d[i] * 1.3 / (4670 / 60))
+    assert not a.outside and not a.empty and a.origin_code is not None
+
+
+def test_nav_links_datum_and_origin(finder):
+    o = fd.Origin("map", 121.75, 39.07)
+    r = finder.answer(o, "zh").results[0]
+    q = parse_qs(urlsplit(r.amap_url).query)
+    to = q["to"][0].split(",")
+    assert (float(to[0]), float(to[1])) == pytest.approx(wgs84_to_gcj02(r.lon, r.lat), abs=2e-6)
+    assert q["mode"] == ["walk"] and q["coordinate"] == ["gaode"]
+    fr = q["from"][0].split(",")
+    assert (float(fr[0]), float(fr[1])) == pytest.approx(wgs84_to_gcj02(o.lon, o.lat), abs=2e-6)
+    b = parse_qs(urlsplit(r.baidu_url).query)
+    assert b["destination"][0].startswith(f"latlng:{r.lat:.6f},{r.lon:.6f}|")
+    assert b["coord_type"] == ["wgs84"] and b["mode"] == ["walking"]
+    # from a seat estimate the apps start at the phone's own location: no origin sent
+    seat = finder.answer(fd.origin_from_seat(None, YONGZHENG), "zh").results[0]
+    assert "from" not in parse_qs(urlsplit(seat.amap_url).query)
+    assert "origin" not in parse_qs(urlsplit(seat.baidu_url).query)
+
+
+def test_within_mode_uses_walking_radius(finder, ds):
+    o = fd.origin_from_seat(ds.subdistricts, YONGZHENG)
+    a = finder.answer(o, "zh", mode="within", walk_radius_m=1000)
+    d = haversine_m(o.lon, o.lat, ds.meal_points["lon"].to_numpy(), ds.meal_points["lat"].to_numpy())
+    assert len(a.results) == int(np.sum(d <= 1000 / 1.3))
+    assert all(r.walk_m <= 1000 + 1e-6 for r in a.results)
+    with pytest.raises(ValueError):
+        finder.answer(o, "zh", mode="within")
+
+
+def test_within_none_falls_back_to_nearest():
+    f = fd.Finder(_points([{"id": "P1", "name_zh": "远点", "subdistrict_code": "B", "lat": 39.05, "lon": 121.86}]), _subs())
+    a = f.answer(fd.Origin("map", 121.75, 39.05), "zh", mode="within", walk_radius_m=300)
+    assert a.none_within and [r.id for r in a.results] == ["P1"]
+    assert any("300 米" in text for _, text in fd.messages(a, "zh"))
+
+
+def test_within_truncates():
+    rows = [{"id": f"P{i}", "name_zh": f"点{i}", "subdistrict_code": "A", "lat": 39.05, "lon": 121.75 + i * 1e-5}
+            for i in range(fd.MAX_WITHIN + 3)]
+    a = fd.Finder(_points(rows), _subs()).answer(fd.Origin("map", 121.75, 39.05), "en", mode="within", walk_radius_m=500)
+    assert len(a.results) == fd.MAX_WITHIN and a.truncated == 3
+    assert any("3 more" in text for _, text in fd.messages(a, "en"))
+
+
+def test_empty_layer(ds):
+    empty = ds.meal_points.iloc[0:0]
+    f = fd.Finder(empty, ds.subdistricts)
+    a = f.answer(fd.origin_from_seat(ds.subdistricts, YONGZHENG), "zh")
+    assert a.empty and a.results == []
+    msgs = fd.messages(a, "zh")
+    assert msgs == [("error", t("fd.msg.empty", "zh"))]
+
+
+def test_outside_district_answers_anyway(finder):
+    for lon, lat in [(116.4, 39.9), (121.0, 38.5), (0.0, 0.0)]:
+        a = finder.answer(fd.Origin("typed", lon, lat), "en")
+        assert a.outside and len(a.results) == 5 and a.origin_code is None
+        level, text = fd.messages(a, "en")[0]
+        assert level == "warning" and "outside Jinpu" in text
+
+
+def test_ties_are_flagged_including_beyond_k():
+    # six points on a circle of ~1 km around the origin: all equally near
+    o = (121.75, 39.05)
+    rows = []
+    for i in range(6):
+        ang = i * np.pi / 3
+        rows.append({"id": f"T{i}", "name_zh": f"等距{i}", "subdistrict_code": "A",
+                     "lat": o[1] + 0.009 * np.sin(ang), "lon": o[0] + 0.009 * np.cos(ang) / np.cos(np.radians(o[1]))})
+    pts = _points(rows)
+    d = haversine_m(o[0], o[1], pts["lon"].to_numpy(), pts["lat"].to_numpy())
+    # make them exactly equal by moving each point to the same great-circle distance
+    assert d.max() - d.min() < 5
+    r0 = float(d.min())
+    from pyproj import Geod
+
+    g = Geod(ellps="sphere", a=6371008.8, b=6371008.8)
+    for i in range(6):
+        lon, lat, _ = g.fwd(o[0], o[1], i * 60.0, r0)
+        pts.loc[i, "lon"], pts.loc[i, "lat"] = lon, lat
+    a = fd.Finder(pts, _subs()).answer(fd.Origin("map", *o), "zh")
+    assert all(len(r.tie_with) == 4 for r in a.results)
+    assert a.tie_beyond == 1
+    texts = [text for _, text in fd.messages(a, "zh")]
+    assert t("fd.msg.ties", "zh") in texts
+    assert any("还有 1 个" in x for x in texts)
+    assert "一样近" in fd.tie_note(a.results[0], "zh")
+
+
+def test_no_ties_for_distinct_points(finder):
+    a = finder.answer(fd.Origin("map", 121.75, 39.07), "zh")
+    assert not any(r.tie_with for r in a.results) and a.tie_beyond == 0
+
+
+def test_subdistrict_whose_only_point_is_far():
+    # B's only point is ~6 km from B's seat; A's point is nearer to B's seat than that
+    subs = _subs()
+    rows = [{"id": "A1", "name_zh": "甲点", "subdistrict_code": "A", "lat": 39.05, "lon": 121.80},
+            {"id": "B1", "name_zh": "乙点", "subdistrict_code": "B", "lat": 39.05, "lon": 121.92}]
+    f = fd.Finder(_points(rows), subs)
+    a = f.answer(fd.origin_from_seat(subs, "B"), "zh")
+    assert a.own.code == "B" and a.own.n_points == 1 and a.own.far
+    assert a.results[0].id == "A1"  # the neighbour's point is listed first
+    assert a.far  # and even that is more than a 1 km walk
+    msgs = [text for _, text in fd.messages(a, "zh")]
+    assert any(m.startswith("乙街道只有 1 个助餐点") for m in msgs)
+    assert any("超过 1 公里" in m for m in msgs)
+    # a subdistrict with no point at all
+    f2 = fd.Finder(_points(rows[:1]), subs)
+    a2 = f2.answer(fd.origin_from_seat(subs, "B"), "en")
+    assert a2.own.n_points == 0
+    assert any("no meal point in Beta" in text for _, text in fd.messages(a2, "en"))
+
+
+def test_near_point_gives_no_far_warning(finder, ds):
+    a = finder.answer(fd.origin_from_seat(ds.subdistricts, YONGZHENG), "zh")
+    assert not a.far and not a.own.far and a.own.n_points == 3
+    assert [lvl for lvl, _ in fd.messages(a, "zh")] == []
+
+
+def test_invalid_rows_are_dropped():
+    pts = _points([{"id": "ok", "name_zh": "好", "subdistrict_code": "A", "lat": 39.05, "lon": 121.75},
+                   {"id": "bad", "name_zh": "坏", "subdistrict_code": "A", "lat": 39.05, "lon": 121.75}])
+    pts.loc[1, "lat"] = np.nan
+    f = fd.Finder(pts, _subs())
+    assert len(f) == 1
+
+
+# ------------------------------------------------------------------ words
+
+def test_formatting():
+    assert fd.fmt_distance(344, "zh") == "340 米"
+    assert fd.fmt_distance(1234, "zh") == "1.2 公里"
+    assert fd.fmt_distance(1234, "en") == "1.2 km"
+    assert fd.fmt_distance(123456, "en") == "123 km"
+    assert fd.fmt_minutes(0.2, "zh") == "约 1 分钟"
+    assert fd.fmt_minutes(16.7, "en") == "about 17 min"
+    assert fd.fmt_minutes(80, "zh") == "约 1 小时 20 分钟"
+    assert fd.fmt_minutes(120, "en") == "about 2 h"
+
+
+def test_distance_line_and_caveat(finder, ds):
+    a = finder.answer(fd.Origin("map", 121.75, 39.07), "zh")
+    r = a.results[0]
+    line = fd.distance_line(r, "zh")
+    assert line.startswith("直线 ") and "步行约" in line and "分钟" in line
+    assert fd.caveat(r, "zh") == t("fd.caveat.illustrative", "zh")
+    sub = next(x for x in fd.Finder(ds.meal_points, ds.subdistricts).answer(
+        fd.origin_from_seat(ds.subdistricts, "210213013000"), "zh").results if x.precision == "subdistrict")
+    assert "湾里街道" in fd.caveat(sub, "zh")
+    here = fd.Finder(ds.meal_points, ds.subdistricts).answer(fd.origin_from_seat(ds.subdistricts, YONGZHENG), "zh")
+    assert fd.distance_line(here.results[0], "zh").startswith("就在附近")
+
+
+def test_details_not_published_and_tel():
+    pts = _points([{"id": "D", "name_zh": "有电话", "subdistrict_code": "A", "lat": 39.05, "lon": 121.75,
+                    "phone": "0411-8765 4321 <script>", "hours": "11:00-13:00", "delivery": "yes"}])
+    r = fd.Finder(pts, _subs()).answer(fd.Origin("map", 121.75, 39.05), "zh").results[0]
+    assert r.tel == "0411-87654321"
+    rows = {label: (val, kind) for label, val, kind in fd.detail_rows(r, "zh")}
+    assert rows["营业时间"] == ("11:00-13:00", "text")
+    assert rows["电话"][1] == "tel"
+    assert rows["送餐"] == ("有", "text")
+    assert rows["价格"] == (None, "text")  # "not published"
+    assert len(fd.detail_rows(r, "zh", essentials_only=True)) < len(fd.detail_rows(r, "zh"))
+
+
+@pytest.mark.parametrize("raw, want", [("+86 411 1234", "+864111234"), ("12", None), (None, None),
+                                        ("1+2+3", "123"), ("javascript:alert(1)", None), ("110", "110")])
+def test_sanitize_tel(raw, want):
+    assert fd.sanitize_tel(raw) == want
+
+
+def test_assumptions_in_plain_words():
+    zh, en = fd.assumptions("zh"), fd.assumptions("en")
+    assert "1.3" in zh and "4.67" in zh and "17 分钟" in zh
+    assert "1.3 times" in en and "4.67 km" in en
+
+
+def test_locate_outcomes_name_the_fallback():
+    assert fd.locate_outcome(secure=False) == "insecure"
+    assert fd.locate_outcome(supported=False) == "unsupported"
+    assert [fd.locate_outcome(code=c) for c in (0, 1, 2, 3, 9)] == ["unsupported", "denied", "unavailable",
+                                                                     "timeout", "unavailable"]
+    assert fd.locate_outcome(accuracy_m=5000) == "coarse" and fd.locate_outcome(accuracy_m=20) == "found"
+    for lang, words in (("zh", ("地图上点", "选择街道")), ("en", ("tap", "subdistrict"))):
+        msgs = fd.locate_messages(lang)
+        for key in ("denied", "unavailable", "timeout", "unsupported", "insecure"):
+            assert all(w in msgs[key].lower() for w in words), (lang, key)
+
+
+def test_strings_complete():
+    keys = [k for k in TABLE if k.startswith("fd.")]
+    assert len(keys) > 50
+    for k in keys:
+        assert TABLE[k]["zh"] and TABLE[k]["en"]
+
+
+def test_view_for():
+    (lat, lon), z = fd.view_for([(121.70, 39.10)])
+    assert (lat, lon, z) == (39.10, 121.70, 16)
+    (_, _), z_near = fd.view_for([(121.70, 39.10), (121.71, 39.11)])
+    (_, _), z_far = fd.view_for([(121.5, 39.0), (122.2, 39.5)])
+    assert 8 <= z_far < z_near <= 16
+
+
+# ------------------------------------------------------------------ map pieces
+
+def test_js_wgs_to_gcj_matches_python():
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node is not installed")
+    pts = [(121.712, 39.108), (122.3, 39.54), (121.44, 38.94), (116.4, 39.9), (139.7, 35.7)]
+    js = JS_WGS_TO_GCJ + f"console.log(JSON.stringify({json.dumps(pts)}.map(p => jpWgsToGcj(p[0], p[1]))));"
+    out = json.loads(subprocess.run([node, "-e", js], capture_output=True, text=True, check=True).stdout)
+    for (lon, lat), got in zip(pts, out):
+        assert got == pytest.approx(list(wgs84_to_gcj02(lon, lat)), abs=1e-9)
+
+
+def test_map_layers_escape_and_shift(ds):
+    pts = _points([{"id": "x\"><img src=x onerror=alert(1)>", "name_zh": "<img src=x onerror=alert(1)>`${1}`",
+                    "subdistrict_code": "A", "lat": 39.05, "lon": 121.75}])
+    f = fd.Finder(pts, _subs())
+    a = f.answer(fd.Origin("map", 121.751, 39.051), "zh")
+    import folium
+
+    def render(fg):
+        m = folium.Map()
+        fg.add_to(m)
+        return m.get_root().render()
+
+    html = render(result_layer(a, "zh", "blank", False))
+    assert "<img src=x" not in html and "${1}" not in html and "onerror=alert(1)>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;&#96;&#36;{1}&#96;" in html  # the tooltip, escaped
+    assert "fd-num" in html and "data-rank" in html
+    html_g = render(result_layer(a, "zh", "amap", False))
+    glon, glat = wgs84_to_gcj02(121.75, 39.05)
+    assert f"{glat:.4f}"[:6] in html_g and f"{glon:.4f}"[:7] in html_g
+    m = finder_base_map("zh", "blank", True, ds.subdistricts, ds.meal_points).get_root().render()
+    assert "jp-locate" not in m and "fd-locate" in m and "min-height: 60px" in m
+    assert "map.fire('click'" in m
+    assert "cdn" not in m.lower() or "leaflet" not in [s for s in m.split('"') if "cdn" in s.lower()]
+
+
+def test_base_map_is_identical_each_run(ds):
+    import re
+
+    def norm(s):
+        return re.sub(r"_[0-9a-f]{32}", "", s)
+
+    a = finder_base_map("zh", "blank", False, ds.subdistricts, ds.meal_points).get_root().render()
+    b = finder_base_map("zh", "blank", False, ds.subdistricts, ds.meal_points).get_root().render()
+    assert norm(a) == norm(b)
+
+
+# ------------------------------------------------------------------ page (AppTest)
+
+def _items(at):
+    return [m.value for m in at.markdown if 'class="fd-item"' in m.value]
+
+
+def test_page_choose_subdistrict_lists_nearest(ds):
+    at = run_app("pages/finder.py")
+    assert not _items(at)
+    assert any(t("fd.start", "zh") in i.value for i in at.info)
+    at.selectbox(key="fd_sub").select(YONGZHENG).run()
+    assert not at.exception
+    items = _items(at)
+    assert len(items) == 5
+    o = fd.origin_from_seat(ds.subdistricts, YONGZHENG)
+    d = haversine_m(o.lon, o.lat, ds.meal_points["lon"].to_numpy(), ds.meal_points["lat"].to_numpy())
+    want = list(ds.meal_points["id"].to_numpy()[np.lexsort((np.arange(len(d)), d))[:5]])
+    got = [s.split('data-id="')[1].split('"')[0] for s in items]
+    assert got == want
+    assert 'data-rank="1"' in items[0] and "就在附近" in items[0]
+    dist_m = sorted(d)[1]
+    assert fd.fmt_distance(dist_m, "zh") in items[1]
+    links = [b.proto.url for b in at.get("link_button")]
+    assert len(links) == 10 and links[0].startswith("https://uri.amap.com/navigation?")
+    assert links[1].startswith("https://api.map.baidu.com/direction?")
+    assert any("驻地" in m.value for m in at.markdown)
+    # the map carries the numbered markers and the origin
+    js = map_js(at)
+    assert js.count("fd-num") >= 5 and "fd-me" in js
+
+
+def test_page_typed_coordinates_list(ds):
+    at = run_app("pages/finder.py", query={"lang": "en"})
+    at.text_input(key="fd_coords_text").input("39.07, 121.75")
+    at.button(key="fd_coords_go").click().run()
+    assert not at.exception
+    items = _items(at)
+    assert len(items) == 5
+    d = haversine_m(121.75, 39.07, ds.meal_points["lon"].to_numpy(), ds.meal_points["lat"].to_numpy())
+    order = np.argsort(d, kind="stable")[:5]
+    got = [s.split('data-id="')[1].split('"')[0] for s in items]
+    assert got == list(ds.meal_points["id"].to_numpy()[order])
+    for s, i in zip(items, order):
+        assert fd.fmt_distance(d[i], "en") + " in a straight line" in s
+        assert fd.fmt_distance(d[i] * 1.3, "en") in s
+    # typed coordinates are "where I am": navigation starts there
+    q = parse_qs(urlsplit(at.get("link_button")[0].proto.url).query)
+    assert q["from"][0].startswith("%.6f" % wgs84_to_gcj02(121.75, 39.07)[0])
+    # bad input: a clear message, the previous answer stays
+    at.text_input(key="fd_coords_text").input("hello").run()
+    assert any(t("fd.coords.two_numbers", "en") in e.value for e in at.error)
+    assert len(_items(at)) == 5
+
+
+def test_page_outside_district_and_within_mode():
+    at = run_app("pages/finder.py", query={"lang": "en"})
+    at.text_input(key="fd_coords_text").input("39.9, 116.4").run()
+    assert any("outside Jinpu" in w.value for w in at.warning)
+    assert len(_items(at)) == 5
+    at.selectbox(key="fd_mode").select(300).run()
+    assert any("no meal point within a 300 m walk" in w.value for w in at.warning)
+    assert len(_items(at)) == 1
+
+
+def test_page_elder_mode_essentials_only():
+    at = run_app("pages/finder.py", query={"elder": "1"})
+    assert at.session_state["elder"] is True
+    assert not [s for s in at.selectbox if s.key == "fd_mode"]  # options hidden in the elder mode
+    assert any("min-height: 60px" in m.value for m in at.markdown)
+    at.selectbox(key="fd_sub").select(YONGZHENG).run()
+    assert len(_items(at)) == 5

@@ -1,0 +1,320 @@
+"""The overview page: geo.overview (filters, KPIs, URL form of the view, clicks, escaped
+HTML) as plain Python, and the page itself through AppTest."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from geo.data import facts
+from geo.views import overview as ov
+from geo.core.datum import wgs84_to_gcj02
+from geo.data.loader import load_bundled
+from geo.maps.base import DISTRICT_WIDE_ANCHOR
+from tests.support.apptest import folium_args, run_app
+
+HOSTILE = "<img src=x onerror=alert(1)>${alert(1)}`</script><script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_bundled()
+
+
+@pytest.fixture(scope="module")
+def scope(ds):
+    return ov.Scope.of(ds)
+
+
+def ids(df) -> set[str]:
+    return set(df["id"].astype(str))
+
+
+# ---------------------------------------------------------------- view and URL
+
+def test_default_view_round_trips_to_an_empty_url(scope):
+    v = scope.default_view()
+    assert v.sectors == facts.SECTOR_KEYS and v.layers == ov.LAYER_KEYS and v.base == ov.DEFAULT_BASE
+    assert ov.view_to_params(v, scope) == {}
+    assert ov.view_from_params({}, scope) == v
+
+
+@pytest.mark.parametrize("view", [
+    dict(sectors=("education", "medical")),
+    dict(sectors=()),
+    dict(subdistrict="210213013000", query="助餐 湾里"),
+    dict(layers=("meal",), base="osm", selection="m:M28"),
+    dict(layers=(), base="amap_sat", selection="dw"),
+    dict(selection="p:P11", base="blank"),
+    dict(selection="s:210213001000"),
+])
+def test_url_round_trip(scope, view):
+    v = scope.default_view().with_(**view)
+    params = ov.view_to_params(v, scope)
+    assert all(isinstance(x, str) for x in params.values())
+    assert ov.view_from_params(params, scope) == v
+
+
+def test_url_ignores_unknown_values(scope):
+    v = ov.view_from_params({"sectors": "education,bogus", "sub": "999", "base": "google", "layers": "meal,x",
+                             "sel": "p:NOPE", "q": "  a\x00b   c "}, scope)
+    assert v.sectors == ("education",)
+    assert v.subdistrict is None and v.base == ov.DEFAULT_BASE and v.layers == ("meal",)
+    assert v.selection is None and v.query == "ab c"
+    assert ov.view_from_params({"sel": "m:M01"}, scope).selection == "m:M01"
+    assert ov.view_from_params({"q": "x" * 500}, scope).query == "x" * ov.MAX_QUERY
+
+
+# ---------------------------------------------------------------- filters
+
+@pytest.mark.parametrize("sector", facts.SECTOR_KEYS)
+def test_each_sector_filter_leaves_exactly_that_sector(ds, scope, sector):
+    v = scope.default_view().with_(sectors=(sector,))
+    got = ov.filter_projects(ds.projects, v)
+    assert ids(got) == ids(ds.projects[ds.projects["sector"] == sector])
+    assert len(got) == facts.SECTOR_BY_KEY[sector].count
+
+
+def test_no_sector_means_no_project(ds, scope):
+    assert len(ov.filter_projects(ds.projects, scope.default_view().with_(sectors=()))) == 0
+
+
+def test_search_chinese_english_case_and_width(ds, scope):
+    v = scope.default_view()
+    assert ids(ov.filter_projects(ds.projects, v.with_(query="燃气"))) == {"P06"}
+    assert ids(ov.filter_projects(ds.projects, v.with_(query="GAS pipe"))) == {"P06"}
+    assert ids(ov.filter_projects(ds.projects, v.with_(query="ＧＡＳ"))) == {"P06"}  # full-width
+    assert ids(ov.filter_meal_points(ds.meal_points, v.with_(query="石城"))) == {"M28"}
+    assert ids(ov.filter_meal_points(ds.meal_points, v.with_(query="shicheng"))) == {"M28"}
+    assert len(ov.filter_meal_points(ds.meal_points, v.with_(query="Wanli meal"))) >= 1
+    assert len(ov.filter_projects(ds.projects, v.with_(query="zzzz-no-such"))) == 0
+
+
+def test_subdistrict_filter_keeps_district_wide_projects(ds, scope):
+    v = scope.default_view().with_(subdistrict="210213008000")  # 站前
+    got = ov.filter_projects(ds.projects, v)
+    wide = ds.projects[ov.is_district_wide(ds.projects)]
+    assert ids(got) == ids(wide) | {"P16"}
+    meals = ov.filter_meal_points(ds.meal_points, v)
+    assert len(meals) and set(meals["subdistrict_code"]) == {"210213008000"}
+
+
+def test_sector_counts_follow_scope(ds, scope):
+    v = scope.default_view()
+    assert ov.sector_counts(ds.projects, v, scope) == {s.key: s.count for s in facts.SECTORS}
+    c = ov.sector_counts(ds.projects, v.with_(query="燃气"), scope)
+    assert c["urban_renewal"] == 1 and sum(c.values()) == 1
+
+
+# ---------------------------------------------------------------- KPIs
+
+def test_kpis_bundled(ds, scope):
+    v = scope.default_view()
+    k = ov.kpis(ds, v, ov.filter_projects(ds.projects, v), ov.filter_meal_points(ds.meal_points, v))
+    assert (k.projects_shown, k.projects_total) == (30, 30)
+    assert (k.sectors_shown, k.sectors_total) == (6, 6)
+    assert (k.meals_shown, k.meals_total) == (60, 60)
+    assert (k.covered_shown, k.subdistricts_total) == (25, 25)
+    assert k.programme_total_yi == 33.88 and k.district_wide_shown == 27
+    html = ov.kpi_html(k, "zh")
+    assert "33.88亿元" in html and "30 / 30" in html and "25 / 25" in html
+    assert "33.88" in ov.kpi_html(k, "en")
+
+
+def test_kpis_follow_filters_and_layers(ds, scope):
+    v = scope.default_view().with_(sectors=("medical",), subdistrict="210213013000")
+    k = ov.kpis(ds, v, ov.filter_projects(ds.projects, v), ov.filter_meal_points(ds.meal_points, v))
+    assert k.projects_shown == 2 and k.sectors_shown == 1 and k.covered_shown == 1
+    v2 = v.with_(layers=("sub",))
+    k2 = ov.kpis(ds, v2, ov.filter_projects(ds.projects, v2), ov.filter_meal_points(ds.meal_points, v2))
+    assert k2.projects_shown == 0 and k2.meals_shown == 0 and k2.covered_shown == 0
+
+
+def test_kpis_and_scope_come_from_the_dataset_not_constants(ds):
+    """A user-supplied dataset with other counts: every total follows it."""
+    small = ds.replace("projects", ds.projects[ds.projects["sector"].isin(["medical", "urban_renewal"])], "mine.csv")
+    small = small.replace("meal_points", ds.meal_points.iloc[:10], "meals.csv")
+    sc = ov.Scope.of(small)
+    assert sc.sector_keys == ("medical", "urban_renewal")
+    v = sc.default_view()
+    k = ov.kpis(small, v, ov.filter_projects(small.projects, v), ov.filter_meal_points(small.meal_points, v))
+    assert (k.projects_total, k.sectors_total, k.meals_total) == (13, 2, 10)
+    assert k.covered_shown == small.meal_points["subdistrict_code"].nunique() < 25
+
+
+# ---------------------------------------------------------------- positions and clicks
+
+def test_display_frames_separate_shared_positions_without_touching_data(ds, scope):
+    before = ds.meal_points[["lat", "lon"]].copy()
+    p, m = ov.display_frames(ds.projects, ds.meal_points)
+    pd.testing.assert_frame_equal(ds.meal_points[["lat", "lon"]], before)
+    pos = ov.marker_positions(p, m, scope.default_view())
+    keys = [(round(la * 1e6), round(lo * 1e6)) for _, la, lo in pos]
+    assert len(keys) == len(set(keys))  # no two markers share a position
+    # P16 sits on 站前's seat, like a meal point: both stay clickable, ≈0.2 m apart
+    d = ov._metres(p.loc[p["id"] == "P16", "lat"].iloc[0], p.loc[p["id"] == "P16", "lon"].iloc[0], m["lat"], m["lon"])
+    assert 0.1 < d.min() < 1.0
+    assert len(pos) == 3 + 1 + 60  # located projects, the district-wide anchor, meal points
+
+
+@pytest.mark.parametrize("base", ["amap", "amap_sat", "osm", "blank"])
+def test_every_marker_click_maps_back_to_its_record(ds, scope, base):
+    v = scope.default_view().with_(base=base)
+    p, m = ov.display_frames(ds.projects, ds.meal_points)
+    pos = ov.marker_positions(p, m, v)
+    for key, lat, lon in pos:
+        if base.startswith("amap"):  # what Leaflet reports: the displayed (GCJ-02) position
+            lon, lat = wgs84_to_gcj02(lon, lat)
+        assert ov.match_click({"lat": lat, "lng": lon}, base, pos) == key
+
+
+def test_click_tolerance_and_datum(ds, scope):
+    v = scope.default_view()
+    p, m = ov.display_frames(ds.projects, ds.meal_points)
+    pos = ov.marker_positions(p, m, v)
+    row = m[m["id"] == "M28"].iloc[0]
+    lon_g, lat_g = wgs84_to_gcj02(row["lon"], row["lat"])
+    # a GCJ-02 click is shifted back: it matches under a GCJ base ...
+    assert ov.match_click({"lat": lat_g, "lng": lon_g}, "amap", pos) == "m:M28"
+    # ... but the same numbers under a WGS-84 base are ≈450 m away: no marker, only the subdistrict
+    assert ov.match_click({"lat": lat_g, "lng": lon_g}, "osm", pos) is None
+    assert ov.match_click({"lat": lat_g, "lng": lon_g}, "osm", pos, ds.subdistricts).startswith("s:")
+    # a few metres off still matches; 30 m off does not
+    assert ov.match_click({"lat": row["lat"] + 2e-5, "lng": row["lon"]}, "osm", pos) == "m:M28"
+    assert ov.match_click({"lat": row["lat"] + 3e-4, "lng": row["lon"]}, "osm", pos) is None
+    lat_a, lon_a = DISTRICT_WIDE_ANCHOR
+    lon_ag, lat_ag = wgs84_to_gcj02(lon_a, lat_a)
+    assert ov.match_click({"lat": lat_ag, "lng": lon_ag}, "amap_sat", pos) == "dw"
+    for bad in (None, {}, {"lat": "x", "lng": 1}, {"lat": float("nan"), "lng": 1.0}):
+        assert ov.match_click(bad, "amap", pos) is None
+
+
+def test_hidden_layers_are_not_clickable(ds, scope):
+    p, m = ov.display_frames(ds.projects, ds.meal_points)
+    pos = ov.marker_positions(p, m, scope.default_view().with_(layers=("sub", "proj")))
+    assert not any(k.startswith("m:") for k, _, _ in pos)
+
+
+# ---------------------------------------------------------------- escaped HTML, both languages
+
+@pytest.fixture(scope="module")
+def hostile(ds):
+    proj = ds.projects.copy()
+    for col in ("name_zh", "name_en", "summary_zh", "summary_en", "figures_note", "location_note"):
+        proj[col] = proj[col].astype(object)
+        proj.loc[proj["id"].isin(["P01", "P11"]), col] = "P " + HOSTILE
+    meals = ds.meal_points.copy()
+    for col in ("name_zh", "name_en", "address", "hours", "source"):
+        meals[col] = meals[col].astype(object)
+        meals.loc[meals["id"] == "M28", col] = "M " + HOSTILE
+    subs = ds.subdistricts.copy()
+    subs.loc[subs["code"] == "210213013000", ["name_zh", "name_en"]] = "S " + HOSTILE
+    return ds.replace("projects", proj, "h").replace("meal_points", meals, "h").replace("subdistricts", subs, "h")
+
+
+def _safe(html: str) -> None:
+    assert "<img" not in html and "<script" not in html and "</script" not in html
+    assert "`" not in html and "${" not in html
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_all_html_is_escaped(hostile, lang):
+    sc = ov.Scope.of(hostile)
+    v = sc.default_view().with_(subdistrict="210213013000", query="")
+    pr, me = ov.filter_projects(hostile.projects, v), ov.filter_meal_points(hostile.meal_points, v)
+    out = [ov.legend_dynamic_html(hostile, v.with_(query=HOSTILE), {"education": 1}, 3, lang)]
+    out += list(ov.subdistrict_tooltips(hostile, pr, me, v, lang).values())
+    for sel in ("p:P11", "p:P01", "m:M28", "dw", "s:210213013000"):
+        h = ov.details_html(sel, hostile, pr, me, v, lang)
+        assert h and "&lt;img src=x" in h or sel == "dw"
+        out.append(h)
+    for h in out:
+        _safe(h)
+    assert any("&lt;img src=x onerror=alert(1)&gt;" in h for h in out)
+
+
+def test_details_say_not_published_and_no_investment(ds, scope):
+    v = scope.default_view()
+    h = ov.details_html("m:M28", ds, ds.projects, ds.meal_points, v, "zh")
+    assert "石城社区居家养老服务中心便民食堂" in h and "湾里西23号楼一层" in h and "未公布" in h and "湾里街道" in h
+    h = ov.details_html("p:P16", ds, ds.projects, ds.meal_points, v, "en")
+    assert "6,000 households" in h or "6000" in h.replace(",", "")
+    assert "not published per project" in h
+    assert ov.details_html("p:NOPE", ds, ds.projects, ds.meal_points, v, "zh") is None
+    assert ov.details_html(None, ds, ds.projects, ds.meal_points, v, "zh") is None
+
+
+# ---------------------------------------------------------------- the page (AppTest)
+
+PID = re.compile(r'class=\\?"(?:jp-proj|jp-dw-item)\\?" data-id=\\?"([^"\\]+)')
+
+
+def shown_projects(at) -> set[str]:
+    return set(PID.findall(folium_args(at)["feature_group"]))
+
+
+def shown_meals(at) -> int:
+    return folium_args(at)["feature_group"].count('class=\\"jp-meal\\"')
+
+
+def test_page_default_and_each_sector(ds):
+    at = run_app()
+    assert shown_projects(at) == ids(ds.projects) and shown_meals(at) == 60
+    script_before = folium_args(at)["script"]
+    for sector in facts.SECTOR_KEYS:
+        at.multiselect(key="ov_sectors").set_value([sector]).run()
+        assert not at.exception
+        assert shown_projects(at) == ids(ds.projects[ds.projects["sector"] == sector]), sector
+        assert at.query_params["sectors"] in ([sector], sector)
+    # the base map's own script never changed: no remount, only the feature groups moved
+    assert folium_args(at)["script"] == script_before
+
+
+def test_page_search_and_reset(ds):
+    at = run_app()
+    at.text_input(key="ov_q").set_value("湾里").run()
+    assert shown_projects(at) == set()
+    assert shown_meals(at) == len(ov.filter_meal_points(ds.meal_points, ov.Scope.of(ds).default_view().with_(query="湾里")))
+    assert at.query_params["q"] in (["湾里"], "湾里")
+    at.button(key="ov_reset").click().run()
+    assert shown_projects(at) == ids(ds.projects) and shown_meals(at) == 60
+    assert "q" not in at.query_params
+
+
+def test_page_url_round_trip_and_english(ds):
+    q = {"lang": "en", "sectors": "urban_renewal", "sub": "210213008000", "layers": "sub,proj,meal", "base": "osm",
+         "sel": "m:M12"}
+    at = run_app(query=q)
+    assert at.multiselect(key="ov_sectors").value == ["urban_renewal"]
+    assert at.selectbox(key="ov_sub").value == "210213008000"
+    assert at.selectbox(key="ov_base").value == "osm"
+    assert shown_projects(at) == ids(ov.filter_projects(ds.projects, ov.view_from_params(q, ov.Scope.of(ds))))
+    fg = folium_args(at)["feature_group"]
+    assert "Zhanqian" in fg and "district-wide" in fg
+    assert at.title[0].value == "Jinpu Livelihood Map"
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "Zhanqian meal point" in html and "Meal points shown" in html  # details + KPI strip in English
+    for k, v in q.items():
+        if k != "layers":  # default layers are left out of the URL
+            assert at.query_params[k] in ([v], v), k
+    assert "layers" not in at.query_params
+    # the view survives a language switch and the base map switch keeps the data in WGS-84 for clicks
+    at.radio(key="lang_select").set_value("zh").run()
+    assert at.query_params["sectors"] in (["urban_renewal"], "urban_renewal")
+    assert "站前街道" in folium_args(at)["feature_group"]
+
+
+def test_page_pick_list_selects_and_clears(ds):
+    at = run_app()
+    before = folium_args(at)
+    at.selectbox(key="ov_pick").set_value("p:P11").run()
+    assert at.query_params["sel"] in (["p:P11"], "p:P11")
+    # a selection changes nothing on the map: identical arguments, so the iframe does nothing
+    # (an open popup stays open)
+    assert folium_args(at) == before
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "先进街道响泉小区老旧小区改造工程" in html
+    at.button(key="ov_clear").click().run()
+    assert "sel" not in at.query_params
