@@ -1,6 +1,6 @@
 """Jinpu Livelihood Map (金普惠民地图): entry point.
 
-    streamlit run app.py
+streamlit run app.py
 """
 
 from pathlib import Path

@@ -31,8 +31,8 @@ from scipy.spatial import cKDTree
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from geo.core import coverage as cv  # noqa: E402
-from geo.core import sites as st  # noqa: E402
+from geo.core import coverage as cv
+from geo.core import sites as st
 
 
 def _t(fn, *a, **kw):
@@ -72,8 +72,14 @@ def bench_a() -> list[dict]:
         f"max |covered_share - MC| = {max(errs):.4f}"
     )
     return [
-        _row("a: 25 x 60", "subdistrict_metrics (all metrics)", sec, s["covered_share"], "",
-             f"district covered share; max |share-MC(10k)| {max(errs):.4f}"),
+        _row(
+            "a: 25 x 60",
+            "subdistrict_metrics (all metrics)",
+            sec,
+            s["covered_share"],
+            "",
+            f"district covered share; max |share-MC(10k)| {max(errs):.4f}",
+        ),
     ]
 
 
@@ -110,7 +116,7 @@ def bench_b(n_poly=2500, n_pts=50_000, sample=60) -> list[dict]:
 
     mean_d = pd.Series(d).groupby(grid["code"].to_numpy()).mean().reindex(subs["code"]).to_numpy()
     t_dist = time.perf_counter() - t0
-    m, t_all = _t(cv.subdistrict_metrics, subs, pts, r, "straight", cell)
+    _m, t_all = _t(cv.subdistrict_metrics, subs, pts, r, "straight", cell)
 
     # baselines on a subsample of polygons, extrapolated
     idx = np.random.default_rng(0).choice(n_poly, size=sample, replace=False)
@@ -191,19 +197,43 @@ def bench_c(nd=5000, nc=500, p=60, r=500.0, spacing=150.0, time_limit_s=60, labe
     rows = [
         _row(c, "ours: sparse build (cKDTree)", t_build, None, "", f"{cover.nnz:,} pairs"),
         _row(c, "ours: greedy", g.details["greedy_seconds"], g.objective, g.status, ""),
-        _row(c, "ours: greedy bound", g.details["lp_seconds"], g.bound, g.bound_method,
-             f"greedy/bound {g.objective / g.bound:.4f}"),
-        _row(c, "ours: greedy + 1-swap local search", t_swap, sw.objective, sw.status,
-             f"{sw.details['swaps']} swaps"),
-        _row(c, "ours: exact milp (HiGHS), warm start = swap", t_exact, e.objective, e.status,
-             f"gap {e.gap:.2e}; bound {e.bound:.1f}; incumbent {e.details.get('incumbent', '-')}"),
+        _row(
+            c,
+            "ours: greedy bound",
+            g.details["lp_seconds"],
+            g.bound,
+            g.bound_method,
+            f"greedy/bound {g.objective / g.bound:.4f}",
+        ),
+        _row(c, "ours: greedy + 1-swap local search", t_swap, sw.objective, sw.status, f"{sw.details['swaps']} swaps"),
+        _row(
+            c,
+            "ours: exact milp (HiGHS), warm start = swap",
+            t_exact,
+            e.objective,
+            e.status,
+            f"gap {e.gap:.2e}; bound {e.bound:.1f}; incumbent {e.details.get('incumbent', '-')}",
+        ),
         _row(c, "spopt: from_cost_matrix (+cdist)", t_sbuild, None, "", "dense cost matrix, Python loops"),
-        _row(c, "spopt: solve (PuLP CBC)", t_ssolve, s_obj, s_status,
-             f"objective rechecked on our matrix: {s_check:.1f}"),
-        _row(c, "ratio spopt/ours (build+solve time)", (t_sbuild + t_ssolve) / (t_build + t_greedy + t_swap + t_exact),
-             e.objective / s_obj if s_obj else None, "", "ours = build+greedy+bound+swap+milp; value = ours best / spopt objective"),
-        _row(c, "ratio spopt/ours (build time)", t_sbuild / t_build, g.objective / s_obj if s_obj else None,
-             "", "value = ours greedy / spopt objective"),
+        _row(
+            c, "spopt: solve (PuLP CBC)", t_ssolve, s_obj, s_status, f"objective rechecked on our matrix: {s_check:.1f}"
+        ),
+        _row(
+            c,
+            "ratio spopt/ours (build+solve time)",
+            (t_sbuild + t_ssolve) / (t_build + t_greedy + t_swap + t_exact),
+            e.objective / s_obj if s_obj else None,
+            "",
+            "ours = build+greedy+bound+swap+milp; value = ours best / spopt objective",
+        ),
+        _row(
+            c,
+            "ratio spopt/ours (build time)",
+            t_sbuild / t_build,
+            g.objective / s_obj if s_obj else None,
+            "",
+            "value = ours greedy / spopt objective",
+        ),
     ]
     return rows
 

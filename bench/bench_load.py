@@ -30,8 +30,8 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support.audit import pages  # noqa: E402
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LOOPBACK, streamlit_server  # noqa: E402
+from tests.support.audit import pages
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LOOPBACK, streamlit_server
 
 SESSIONS = 20
 STAGGER_S = 3.0  # sessions arrive over ~40 s and overlap (a journey takes longer than that under load)
@@ -50,6 +50,7 @@ IFRAME_HAS = """(sel) => [...document.querySelectorAll("iframe[title='streamlit_
 
 
 # ---------------------------------------------------------------- server memory
+
 
 def server_pid(port: int) -> int | None:
     """The streamlit process listening on ``port`` (found by its command line)."""
@@ -92,6 +93,7 @@ class RssSampler(threading.Thread):
 
 # ---------------------------------------------------------------- one session
 
+
 class Session:
     def __init__(self, browser, base: str, i: int):
         self.browser, self.base, self.i = browser, base, i
@@ -103,34 +105,44 @@ class Session:
         page = self.page
         try:
             # act on a settled app (a map's first value, for one, causes a rerun after the page shows)
-            await page.wait_for_function("() => !window.__jpState || (window.__jpState === 'notRunning'"
-                                         " && performance.now() - window.__jpLast > 700)",
-                                         timeout=STEP_TIMEOUT_MS, polling=100)
+            await page.wait_for_function(
+                "() => !window.__jpState || (window.__jpState === 'notRunning'"
+                " && performance.now() - window.__jpLast > 700)",
+                timeout=STEP_TIMEOUT_MS,
+                polling=100,
+            )
             r0 = await page.evaluate("() => window.__jpRuns || 0")
             t0 = time.perf_counter()
             await action()
             try:
                 # a run must at least start soon; on a browser starved by 20 sessions an input
                 # can be lost before it reaches the app: do it once more, and count the retry
-                await page.wait_for_function("r0 => window.__jpRuns > r0", arg=r0, timeout=START_TIMEOUT_MS,
-                                             polling=50)
-            except Exception:  # noqa: BLE001 - playwright's TimeoutError
+                await page.wait_for_function("r0 => window.__jpRuns > r0", arg=r0, timeout=START_TIMEOUT_MS, polling=50)
+            except Exception:
                 self.retries.append(name)
                 await action()
-            await page.wait_for_function("r0 => window.__jpRuns > r0 && window.__jpState === 'notRunning'",
-                                         arg=r0, timeout=STEP_TIMEOUT_MS, polling=50)
+            await page.wait_for_function(
+                "r0 => window.__jpRuns > r0 && window.__jpState === 'notRunning'",
+                arg=r0,
+                timeout=STEP_TIMEOUT_MS,
+                polling=50,
+            )
             if ready:
                 await page.wait_for_function(ready, arg=arg, timeout=STEP_TIMEOUT_MS, polling=50)
             self.times.append((name, time.perf_counter() - t0))
             if await page.locator("[data-testid=stException]").count():
                 self.errors.append(f"{name}: exception shown")
-        except Exception as exc:  # noqa: BLE001 - every failure is an error figure
+        except Exception as exc:
             self.errors.append(f"{name}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
 
     async def nav(self, url: str, ready: str, arg=None):
         idx = self.urls.index(url)
-        await self.step("page:" + (url or "overview"),
-                        lambda: self.page.locator("[data-testid=stSidebarNav] a").nth(idx).click(), ready, arg)
+        await self.step(
+            "page:" + (url or "overview"),
+            lambda: self.page.locator("[data-testid=stSidebarNav] a").nth(idx).click(),
+            ready,
+            arg,
+        )
 
     async def pick(self, key: str, n_down: int):
         await self.page.locator(f".st-key-{key} input").click()
@@ -160,16 +172,26 @@ class Session:
         page.on("dialog", lambda d: (self.errors.append(f"dialog: {d.message}"), asyncio.ensure_future(d.dismiss())))
         await asyncio.sleep(self.i * STAGGER_S)
         try:
-            await self.step("page:overview", lambda: page.goto(self.base + "/", timeout=STEP_TIMEOUT_MS),
-                            IFRAME_HAS, ".jp-meal")
-            await self.step("filter:overview-search", lambda: self.fill("ov_q", "养老"),
-                            "() => decodeURIComponent(location.search).includes('q=养老')")
-            await self.step("filter:overview-subdistrict", lambda: self.pick("ov_sub", 1 + self.i % 20),
-                            "() => location.search.includes('sub=')")
+            await self.step(
+                "page:overview", lambda: page.goto(self.base + "/", timeout=STEP_TIMEOUT_MS), IFRAME_HAS, ".jp-meal"
+            )
+            await self.step(
+                "filter:overview-search",
+                lambda: self.fill("ov_q", "养老"),
+                "() => decodeURIComponent(location.search).includes('q=养老')",
+            )
+            await self.step(
+                "filter:overview-subdistrict",
+                lambda: self.pick("ov_sub", 1 + self.i % 20),
+                "() => location.search.includes('sub=')",
+            )
             if "finder" in urls:
                 await self.nav("finder", IFRAME_HAS, ".leaflet-container")
-                await self.step("filter:finder", lambda: self.pick("fd_sub", 1 + self.i % 20),
-                                "() => document.querySelectorAll('.fd-item').length > 0")
+                await self.step(
+                    "filter:finder",
+                    lambda: self.pick("fd_sub", 1 + self.i % 20),
+                    "() => document.querySelectorAll('.fd-item').length > 0",
+                )
             if "coverage" in urls:
                 await self.nav("coverage", "() => !!document.querySelector('.st-key-cv_radius')")
                 await self.step("filter:coverage", lambda: self.pick("cv_radius", 1))

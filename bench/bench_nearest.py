@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # repo root, for `geo`
 
-from geo.core.nearest import PointIndex, haversine_m  # noqa: E402
+from geo.core.nearest import PointIndex, haversine_m
 
 BBOX = (121.44, 39.0, 122.30, 39.55)  # lon0, lat0, lon1, lat1 (Jinpu, DESIGN)
 SIZES = (60, 100_000)
@@ -31,7 +31,9 @@ def _points(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
     return rng.uniform(BBOX[0], BBOX[2], n), rng.uniform(BBOX[1], BBOX[3], n)
 
 
-def brute_nearest(lons: np.ndarray, lats: np.ndarray, qlon: float, qlat: float, k: int) -> tuple[np.ndarray, np.ndarray]:
+def brute_nearest(
+    lons: np.ndarray, lats: np.ndarray, qlon: float, qlat: float, k: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Numpy baseline: haversine to every point, k smallest by (distance, index)."""
     d = haversine_m(qlon, qlat, lons, lats)
     k = min(k, d.size)
@@ -106,7 +108,7 @@ def format_table(rows: list[dict]) -> str:
     for r in rows:
         lines.append(
             f"{r['n_points']:>8,} {r['build_ms']:>9.3f} {r['index_median_ms']:>13.4f} {r['index_p95_ms']:>13.4f} "
-            f"{r['brute_median_ms']:>13.4f} {r['brute_p95_ms']:>13.4f} {r['speedup_median']:>8.1f}x {str(r['agree']):>6}"
+            f"{r['brute_median_ms']:>13.4f} {r['brute_p95_ms']:>13.4f} {r['speedup_median']:>8.1f}x {r['agree']!s:>6}"
         )
     return "\n".join(lines)
 

@@ -52,11 +52,18 @@ def server_side(mode: str, n: int = N_SERVER) -> dict:
         assert not at.exception, at.exception
     args = _folium_args(at)
     total = len(at.get("component_instance")[0].proto.json_args.encode())
-    reeval = len((args.get("feature_group") or "").encode()) if mode == "incremental" else \
-        len((args["script"] + args["header"]).encode())
-    return {"mode": mode, "server_rerun_ms_median": round(statistics.median(times), 1),
-            "server_rerun_ms_min": round(min(times), 1), "payload_bytes_per_rerun": total,
-            "payload_bytes_reevaluated": reeval}
+    reeval = (
+        len((args.get("feature_group") or "").encode())
+        if mode == "incremental"
+        else len((args["script"] + args["header"]).encode())
+    )
+    return {
+        "mode": mode,
+        "server_rerun_ms_median": round(statistics.median(times), 1),
+        "server_rerun_ms_min": round(min(times), 1),
+        "payload_bytes_per_rerun": total,
+        "payload_bytes_reevaluated": reeval,
+    }
 
 
 def browser_side(mode: str, base: str, b, n: int = N_BROWSER) -> dict:
@@ -80,12 +87,19 @@ def browser_side(mode: str, base: str, b, n: int = N_BROWSER) -> dict:
         page.wait_for_function(
             "([f, n]) => { const d = document.querySelector(f)?.contentDocument;"
             " return !!d && !!d.querySelector('.leaflet-container') && d.querySelectorAll('.jp-meal').length === n; }",
-            arg=[MAP_IFRAME, want], timeout=30_000, polling="raf")
+            arg=[MAP_IFRAME, want],
+            timeout=30_000,
+            polling="raf",
+        )
         times.append((time.perf_counter() - t0) * 1000)
     http = [u for u in requests if not u.startswith(("data:", "blob:"))]
     page.context.close()
-    return {"mode": mode, "browser_update_ms_median": round(statistics.median(times), 1),
-            "browser_update_ms_max": round(max(times), 1), "http_requests_per_change": round(len(http) / n, 1)}
+    return {
+        "mode": mode,
+        "browser_update_ms_median": round(statistics.median(times), 1),
+        "browser_update_ms_max": round(max(times), 1),
+        "http_requests_per_change": round(len(http) / n, 1),
+    }
 
 
 def run() -> list[dict]:

@@ -14,6 +14,7 @@ ran on and the date; raw figures go to bench/out/report.json (not committed).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -30,12 +31,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-PACKAGES = ("streamlit", "folium", "streamlit-folium", "geopandas", "shapely", "pandas", "numpy", "scipy",
-            "mapclassify", "spopt", "pulp", "playwright")
+PACKAGES = (
+    "streamlit",
+    "folium",
+    "streamlit-folium",
+    "geopandas",
+    "shapely",
+    "pandas",
+    "numpy",
+    "scipy",
+    "mapclassify",
+    "spopt",
+    "pulp",
+    "playwright",
+)
 N_FIRST_MAP = 5
 
 
 # ---------------------------------------------------------------- the machine
+
 
 def machine() -> dict:
     cpu = ""
@@ -63,20 +77,28 @@ def machine() -> dict:
         from tests.support.browser import CHROMIUM
 
         chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=20).stdout.strip()
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass
     commit = ""
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                                timeout=10).stdout.strip()
-    except Exception:  # noqa: BLE001
-        pass
-    return {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "cpus": os.cpu_count(),
-            "cpu": cpu, "ram": ram, "os": platform.platform(), "python": platform.python_version(),
-            "chromium": chromium, "commit": commit, "versions": versions}
+    with contextlib.suppress(Exception):
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "ram": ram,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "chromium": chromium,
+        "commit": commit,
+        "versions": versions,
+    }
 
 
 # ---------------------------------------------------------------- first map and page payloads
+
 
 def first_map_and_payloads() -> dict:
     """Median time from navigation to the first meal-point marker in a fresh browser
@@ -100,7 +122,10 @@ def first_map_and_payloads() -> dict:
                 page.wait_for_function(
                     "f => { const d = document.querySelector(f)?.contentDocument;"
                     " return !!d && d.querySelectorAll('.jp-meal').length > 0; }",
-                    arg=MAP_IFRAME, timeout=60_000, polling="raf")
+                    arg=MAP_IFRAME,
+                    timeout=60_000,
+                    polling="raf",
+                )
                 times.append(time.perf_counter() - t0)
                 page.context.close()
             out["first_map"][mode] = {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times)}
@@ -110,10 +135,8 @@ def first_map_and_payloads() -> dict:
             ws = [0, 0]
 
             def on_response(r, http=http):
-                try:
+                with contextlib.suppress(Exception):
                     http[0] += len(r.body())
-                except Exception:  # noqa: BLE001 - redirects, aborted requests
-                    pass
 
             def on_ws(w, ws=ws):
                 def rx(payload):
@@ -121,6 +144,7 @@ def first_map_and_payloads() -> dict:
 
                 def tx(payload):
                     ws[1] += len(payload) if isinstance(payload, (bytes, str)) else 0
+
                 w.on("framereceived", rx)
                 w.on("framesent", tx)
 
@@ -129,13 +153,17 @@ def first_map_and_payloads() -> dict:
             page.goto(f"{base}/{url}?base=blank")
             wait_idle(page, quiet_ms=1500)
             page.wait_for_timeout(500)
-            out["payload"][url or "overview"] = {"http_bytes": http[0], "ws_received_bytes": ws[0],
-                                                 "ws_sent_bytes": ws[1]}
+            out["payload"][url or "overview"] = {
+                "http_bytes": http[0],
+                "ws_received_bytes": ws[0],
+                "ws_sent_bytes": ws[1],
+            }
             page.context.close()
     return out
 
 
 # ---------------------------------------------------------------- the report
+
 
 def _f(x, nd=2) -> str:
     if x is None:
@@ -155,32 +183,50 @@ def _ratio(base, ours) -> str:
 
 
 def render(m: dict, res: dict, errors: dict, elapsed: float) -> str:
-    L = ["# Benchmark report", "",
-         f"Written by `python bench/run_all.py` on **{m['date']}** (commit `{m['commit'] or '?'}`), "
-         f"all benchmarks in {elapsed / 60:.1f} min.", "",
-         "## Machine", "",
-         f"- CPU: {m['cpu']} × {m['cpus']} logical CPUs; RAM {m['ram']}",
-         f"- OS: {m['os']}; Python {m['python']}; {m['chromium']}",
-         "- Packages: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()), "",
-         "Ratios are *baseline ÷ ours* for times and sizes (above 1× = ours is better), "
-         "except where the row says otherwise. Every browser figure is headless Chromium on loopback "
-         "with every other host blocked.", ""]
+    L = [
+        "# Benchmark report",
+        "",
+        f"Written by `python bench/run_all.py` on **{m['date']}** (commit `{m['commit'] or '?'}`), "
+        f"all benchmarks in {elapsed / 60:.1f} min.",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {m['cpu']} × {m['cpus']} logical CPUs; RAM {m['ram']}",
+        f"- OS: {m['os']}; Python {m['python']}; {m['chromium']}",
+        "- Packages: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()),
+        "",
+        "Ratios are *baseline ÷ ours* for times and sizes (above 1× = ours is better), "
+        "except where the row says otherwise. Every browser figure is headless Chromium on loopback "
+        "with every other host blocked.",
+        "",
+    ]
 
     if "nearest" in res:
-        L += ["## Finder: nearest meal points (bench_nearest)", "",
-              "k = 5, 1,000 random queries in the Jinpu box; baseline: numpy brute-force haversine.", "",
-              "| points | build ms | ours median ms | ours p95 ms | baseline median ms | baseline p95 ms | ratio (median) |",
-              "|---:|---:|---:|---:|---:|---:|---:|"]
+        L += [
+            "## Finder: nearest meal points (bench_nearest)",
+            "",
+            "k = 5, 1,000 random queries in the Jinpu box; baseline: numpy brute-force haversine.",
+            "",
+            "| points | build ms | ours median ms | ours p95 ms | baseline median ms | baseline p95 ms | ratio (median) |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for r in res["nearest"]:
-            L.append(f"| {r['n_points']:,} | {r['build_ms']:.3f} | {r['index_median_ms']:.4f} | {r['index_p95_ms']:.4f} | "
-                     f"{r['brute_median_ms']:.4f} | {r['brute_p95_ms']:.4f} | {r['speedup_median']:.1f}× |")
+            L.append(
+                f"| {r['n_points']:,} | {r['build_ms']:.3f} | {r['index_median_ms']:.4f} | {r['index_p95_ms']:.4f} | "
+                f"{r['brute_median_ms']:.4f} | {r['brute_p95_ms']:.4f} | {r['speedup_median']:.1f}× |"
+            )
         L.append("")
 
     if "coverage" in res:
-        L += ["## Coverage metrics and site suggestion (bench_coverage)", "",
-              "Synthetic, seeded data. Baselines: per-polygon loops for the metrics; spopt's MCLP "
-              "(`from_cost_matrix`, PuLP/CBC) for the site suggestion. Ratio rows are stated in the method column.", "",
-              "| case | method | seconds (or ratio) | value | status / note |", "|---|---|---:|---:|---|"]
+        L += [
+            "## Coverage metrics and site suggestion (bench_coverage)",
+            "",
+            "Synthetic, seeded data. Baselines: per-polygon loops for the metrics; spopt's MCLP "
+            "(`from_cost_matrix`, PuLP/CBC) for the site suggestion. Ratio rows are stated in the method column.",
+            "",
+            "| case | method | seconds (or ratio) | value | status / note |",
+            "|---|---|---:|---:|---|",
+        ]
         for r in res["coverage"]:
             sec = f"{r['seconds']:.1f}×" if str(r["method"]).startswith("ratio") else f"{r['seconds']:.3f}"
             v = r.get("value")
@@ -188,74 +234,113 @@ def render(m: dict, res: dict, errors: dict, elapsed: float) -> str:
             note = " ".join(x for x in (r.get("status", ""), r.get("note", "")) if x).replace("|", "/")
             L.append(f"| {r['case']} | {r['method']} | {sec} | {v} | {note} |")
         rows = {r["method"]: r for r in res["coverage"]}
-        pairs = [("covered share", "ours: union_all + vectorised overlay",
-                  "baseline: per-polygon unary_union loop (extrapolated)"),
-                 ("nearest distance", "ours: cKDTree query + groupby",
-                  "baseline: dense distances per polygon (extrapolated)")]
+        pairs = [
+            (
+                "covered share",
+                "ours: union_all + vectorised overlay",
+                "baseline: per-polygon unary_union loop (extrapolated)",
+            ),
+            (
+                "nearest distance",
+                "ours: cKDTree query + groupby",
+                "baseline: dense distances per polygon (extrapolated)",
+            ),
+        ]
         for label, ours, base in pairs:
             if ours in rows and base in rows:
-                L.append(f"| ratio | {label}: baseline ÷ ours | {_ratio(rows[base]['seconds'], rows[ours]['seconds'])} | | |")
+                L.append(
+                    f"| ratio | {label}: baseline ÷ ours | {_ratio(rows[base]['seconds'], rows[ours]['seconds'])} | | |"
+                )
         L.append("")
 
     if "overview" in res:
         inc, naive = res["overview"]
-        L += ["## Overview: a filter change (bench_overview)", "",
-              "Ours: constant base map, layers through `feature_group_to_add`. Baseline: every layer in the "
-              "map, so the whole map is rebuilt and the iframe remounted.", "",
-              "| figure | ours | baseline | ratio |", "|---|---:|---:|---:|"]
-        for k, label in (("server_rerun_ms_median", "server rerun, median ms"),
-                         ("payload_bytes_per_rerun", "payload per rerun, bytes"),
-                         ("payload_bytes_reevaluated", "bytes the iframe re-evaluates"),
-                         ("browser_update_ms_median", "browser: click to new markers, median ms"),
-                         ("browser_update_ms_max", "browser: click to new markers, max ms"),
-                         ("http_requests_per_change", "HTTP requests per change")):
+        L += [
+            "## Overview: a filter change (bench_overview)",
+            "",
+            "Ours: constant base map, layers through `feature_group_to_add`. Baseline: every layer in the "
+            "map, so the whole map is rebuilt and the iframe remounted.",
+            "",
+            "| figure | ours | baseline | ratio |",
+            "|---|---:|---:|---:|",
+        ]
+        for k, label in (
+            ("server_rerun_ms_median", "server rerun, median ms"),
+            ("payload_bytes_per_rerun", "payload per rerun, bytes"),
+            ("payload_bytes_reevaluated", "bytes the iframe re-evaluates"),
+            ("browser_update_ms_median", "browser: click to new markers, median ms"),
+            ("browser_update_ms_max", "browser: click to new markers, max ms"),
+            ("http_requests_per_change", "HTTP requests per change"),
+        ):
             if k in inc:
                 L.append(f"| {label} | {_f(inc[k], 1)} | {_f(naive.get(k), 1)} | {_ratio(naive.get(k), inc[k])} |")
         L.append("")
 
     if "first" in res:
         fm, pl = res["first"]["first_map"], res["first"]["payload"]
-        L += ["## First map and first-load payloads", "",
-              f"Navigation to the first meal-point marker in a fresh browser context, median of {N_FIRST_MAP} "
-              "(blank base map). Baseline: the same page building every layer into the map.", "",
-              "| figure | ours | baseline | ratio |", "|---|---:|---:|---:|"]
+        L += [
+            "## First map and first-load payloads",
+            "",
+            f"Navigation to the first meal-point marker in a fresh browser context, median of {N_FIRST_MAP} "
+            "(blank base map). Baseline: the same page building every layer into the map.",
+            "",
+            "| figure | ours | baseline | ratio |",
+            "|---|---:|---:|---:|",
+        ]
         if "incremental" in fm:
             i, n = fm["incremental"], fm["naive"]
-            L.append(f"| first map, median s | {i['median_s']:.2f} | {n['median_s']:.2f} | {_ratio(n['median_s'], i['median_s'])} |")
+            L.append(
+                f"| first map, median s | {i['median_s']:.2f} | {n['median_s']:.2f} | {_ratio(n['median_s'], i['median_s'])} |"
+            )
             L.append(f"| first map, max s | {i['max_s']:.2f} | {n['max_s']:.2f} | {_ratio(n['max_s'], i['max_s'])} |")
-            L.append(f"| first map vs DESIGN §9's 3–5 s (4 s) | {i['median_s']:.2f} | 4.00 | {_ratio(4.0, i['median_s'])} |")
-        L += ["", "Bytes on a page's first load (fresh context; HTTP = Streamlit's frontend, the app's static "
-              "assets and the map component; websocket = the app's own messages). Baseline ratio: the overview "
-              "page's total ÷ this page's total.", "",
-              "| page | HTTP bytes | websocket received | websocket sent | total | ratio |", "|---|---:|---:|---:|---:|---:|"]
+            L.append(
+                f"| first map vs DESIGN §9's 3–5 s (4 s) | {i['median_s']:.2f} | 4.00 | {_ratio(4.0, i['median_s'])} |"
+            )
+        L += [
+            "",
+            "Bytes on a page's first load (fresh context; HTTP = Streamlit's frontend, the app's static "
+            "assets and the map component; websocket = the app's own messages). Baseline ratio: the overview "
+            "page's total ÷ this page's total.",
+            "",
+            "| page | HTTP bytes | websocket received | websocket sent | total | ratio |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         ov_total = sum(pl.get("overview", {}).values()) if "overview" in pl else None
         for name, p in pl.items():
             tot = p["http_bytes"] + p["ws_received_bytes"] + p["ws_sent_bytes"]
-            L.append(f"| {name} | {p['http_bytes']:,} | {p['ws_received_bytes']:,} | {p['ws_sent_bytes']:,} | {tot:,} | "
-                     f"{_ratio(ov_total, tot)} |")
+            L.append(
+                f"| {name} | {p['http_bytes']:,} | {p['ws_received_bytes']:,} | {p['ws_sent_bytes']:,} | {tot:,} | "
+                f"{_ratio(ov_total, tot)} |"
+            )
         L.append("")
 
     if "load" in res:
         r = res["load"]
-        L += ["## Load: concurrent sessions (bench_load; also `python -m pytest -m load`)", "",
-              f"{r['sessions']} headless-browser sessions in one Chromium on the same machine as the server, "
-              "started a few seconds apart, each opening {', '.join(r['pages'])} through the navigation and changing "
-              f"filters ({r['steps_done']} timed steps in {r['wall_s']:.0f} s). Times run from the action to "
-              "the script run having finished and the new content being on screen.", "",
-              "| figure | value | baseline | ratio |", "|---|---:|---:|---:|",
-              f"| errors (exceptions, page errors, dialogs, server tracebacks) | {r['errors']} | 0 (required) | "
-              f"{'ok' if r['errors'] == 0 else 'FAIL'} |",
-              f"| steps whose 180 s wait ran out on the load generator | {r.get('client_timeouts', 0)} of "
-              f"{r.get('steps_expected', r['steps_done'])} | ≤ 10 % | "
-              f"{'ok' if r.get('client_timeouts', 0) <= 0.1 * r.get('steps_expected', r['steps_done']) else 'FAIL'} |",
-              f"| page open, median s | {r['page_median_s']:.2f} | — | — |",
-              f"| page open, p95 s | {r['page_p95_s']:.2f} | — | — |",
-              f"| filter change, median s | {r['filter_median_s']:.2f} | — | — |",
-              f"| filter change, p95 s | {r['filter_p95_s']:.2f} | — | — |",
-              f"| server RSS idle (after one session), MB | {r['rss_idle_mb']:.0f} | — | — |",
-              f"| server peak RSS (VmHWM), MB | {r['rss_peak_mb']:.0f} | {r['memory_limit_mb']} (Community Cloud plan) | "
-              f"{r['rss_peak_mb'] / r['memory_limit_mb']:.0%} of the limit |",
-              f"| memory per extra session, MB | {r['per_session_mb']:.1f} | — | — |", ""]
+        L += [
+            "## Load: concurrent sessions (bench_load; also `python -m pytest -m load`)",
+            "",
+            f"{r['sessions']} headless-browser sessions in one Chromium on the same machine as the server, "
+            "started a few seconds apart, each opening {', '.join(r['pages'])} through the navigation and changing "
+            f"filters ({r['steps_done']} timed steps in {r['wall_s']:.0f} s). Times run from the action to "
+            "the script run having finished and the new content being on screen.",
+            "",
+            "| figure | value | baseline | ratio |",
+            "|---|---:|---:|---:|",
+            f"| errors (exceptions, page errors, dialogs, server tracebacks) | {r['errors']} | 0 (required) | "
+            f"{'ok' if r['errors'] == 0 else 'FAIL'} |",
+            f"| steps whose 180 s wait ran out on the load generator | {r.get('client_timeouts', 0)} of "
+            f"{r.get('steps_expected', r['steps_done'])} | ≤ 10 % | "
+            f"{'ok' if r.get('client_timeouts', 0) <= 0.1 * r.get('steps_expected', r['steps_done']) else 'FAIL'} |",
+            f"| page open, median s | {r['page_median_s']:.2f} | — | — |",
+            f"| page open, p95 s | {r['page_p95_s']:.2f} | — | — |",
+            f"| filter change, median s | {r['filter_median_s']:.2f} | — | — |",
+            f"| filter change, p95 s | {r['filter_p95_s']:.2f} | — | — |",
+            f"| server RSS idle (after one session), MB | {r['rss_idle_mb']:.0f} | — | — |",
+            f"| server peak RSS (VmHWM), MB | {r['rss_peak_mb']:.0f} | {r['memory_limit_mb']} (Community Cloud plan) | "
+            f"{r['rss_peak_mb'] / r['memory_limit_mb']:.0%} of the limit |",
+            f"| memory per extra session, MB | {r['per_session_mb']:.1f} | — | — |",
+            "",
+        ]
         if r["errors"]:
             L += ["Errors: " + "; ".join(r["error_list"]), ""]
         if r.get("client_timeouts"):
@@ -276,8 +361,11 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(ROOT / "bench" / "REPORT.md"))
     ap.add_argument("--skip", default="", help="comma-separated: " + ",".join(BENCHES))
     ap.add_argument("--sessions", type=int, default=20, help="sessions for the load test")
-    ap.add_argument("--reuse", action="store_true",
-                    help="take the skipped benchmarks' figures from the last run (bench/out/report.json)")
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="take the skipped benchmarks' figures from the last run (bench/out/report.json)",
+    )
     a = ap.parse_args(argv)
     skip = {s.strip() for s in a.skip.split(",") if s.strip()}
     t0 = time.perf_counter()
@@ -293,19 +381,23 @@ def main(argv=None) -> int:
         try:
             if name == "nearest":
                 import bench_nearest
+
                 res[name] = bench_nearest.run()
             elif name == "coverage":
                 import bench_coverage
+
                 res[name] = bench_coverage.run()
             elif name == "overview":
                 import bench_overview
+
                 res[name] = bench_overview.run()
             elif name == "first":
                 res[name] = first_map_and_payloads()
             elif name == "load":
                 import bench_load
+
                 res[name] = bench_load.run(a.sessions)
-        except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the others
+        except Exception as exc:
             traceback.print_exc()
             errors[name] = f"{type(exc).__name__}: {exc}"[:300]
         print(f"   {time.perf_counter() - t1:.0f} s", flush=True)
@@ -314,7 +406,9 @@ def main(argv=None) -> int:
     Path(a.out).write_text(report, encoding="utf-8")
     raw = ROOT / "bench" / "out"
     raw.mkdir(exist_ok=True)
-    (raw / "report.json").write_text(json.dumps({"machine": m, "results": res, "errors": errors}, default=str, indent=1))
+    (raw / "report.json").write_text(
+        json.dumps({"machine": m, "results": res, "errors": errors}, default=str, indent=1)
+    )
     print(report)
     print(f"\nwrote {a.out}")
     return 1 if errors else 0

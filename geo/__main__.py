@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo.i18n import LANGS, t
 from geo.data.schema import LAYERS
+from geo.i18n import LANGS, t
 
 
 def _validate(args) -> int:
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         return _validate(args)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - never a traceback for a bad file
+    except Exception as exc:
         reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
         print(t("v.internal", args.lang, reason=reason), file=sys.stderr)
         return 1

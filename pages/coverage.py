@@ -10,9 +10,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.core import coverage as cv
-from geo.views import coverage as pl
 from geo.i18n import t
 from geo.maps.base import LegendUpdate, md_escape, stable_ids
+from geo.views import coverage as pl
 from ui import state
 
 lang = state.page_setup()
@@ -23,6 +23,7 @@ MAP_KEY = "cv_map"
 
 
 # ------------------------------------------------------------------ cached computations
+
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _metrics(fp: str, _sub, _pts, radius_m: int, mode: str, whatif: tuple):
@@ -40,11 +41,27 @@ def _gap(fp: str, _sub, _pts, radius_m: int, mode: str, whatif: tuple) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _suggest(fp: str, _sub, _pts, radius_m: int, mode: str, whatif: tuple, k: int, weights: str,
-             cands: tuple, focus: tuple, exact: bool):
+def _suggest(
+    fp: str,
+    _sub,
+    _pts,
+    radius_m: int,
+    mode: str,
+    whatif: tuple,
+    k: int,
+    weights: str,
+    cands: tuple,
+    focus: tuple,
+    exact: bool,
+):
     view = pl.View(radius_m=radius_m, mode=mode)
-    return pl.suggest(_sub, pl.points_with_whatif(_pts, whatif), view,
-                      pl.SuggestRequest(k=k, weights=weights, candidates=cands, focus=focus), exact=exact)
+    return pl.suggest(
+        _sub,
+        pl.points_with_whatif(_pts, whatif),
+        view,
+        pl.SuggestRequest(k=k, weights=weights, candidates=cands, focus=focus),
+        exact=exact,
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -54,10 +71,23 @@ def _district(fp: str, _sub):
 
 # ------------------------------------------------------------------ state and callbacks
 
-DEFAULTS = {"cv_metric": "covered_share", "cv_radius": 500, "cv_mode": "straight", "cv_scheme": "quantiles",
-            "cv_k": 5, "cv_base": "blank", "cv_gap": True, "cv_points": True, "cv_sg_on": False, "cv_sg_k": 3,
-            "cv_sg_weights": "area", "cv_sg_cmode": "grid", "cv_sg_text": "", "cv_sg_focus": [],
-            "cv_wi_text": ""}
+DEFAULTS = {
+    "cv_metric": "covered_share",
+    "cv_radius": 500,
+    "cv_mode": "straight",
+    "cv_scheme": "quantiles",
+    "cv_k": 5,
+    "cv_base": "blank",
+    "cv_gap": True,
+    "cv_points": True,
+    "cv_sg_on": False,
+    "cv_sg_k": 3,
+    "cv_sg_weights": "area",
+    "cv_sg_cmode": "grid",
+    "cv_sg_text": "",
+    "cv_sg_focus": [],
+    "cv_wi_text": "",
+}
 for _k, _v in DEFAULTS.items():
     st.session_state.setdefault(_k, _v)
 st.session_state.setdefault("cv_whatif", [])
@@ -142,8 +172,9 @@ def _metric_label(m: str) -> str:
 
 c1, c2, c3, c4 = st.columns([3, 2, 2, 3], vertical_alignment="bottom")
 c1.selectbox(t("cv.c.metric", lang), pl.METRIC_KEYS, key="cv_metric", format_func=_metric_label)
-c2.selectbox(t("cv.c.radius", lang), pl.RADII, key="cv_radius", help=t("cv.c.radius.help", lang),
-             format_func=lambda r: f"{r} m")
+c2.selectbox(
+    t("cv.c.radius", lang), pl.RADII, key="cv_radius", help=t("cv.c.radius.help", lang), format_func=lambda r: f"{r} m"
+)
 c3.selectbox(t("cv.c.mode", lang), pl.MODES, key="cv_mode", format_func=lambda m: t(f"cv.mode.{m}", lang))
 c4.selectbox(t("cv.c.scheme", lang), pl.SCHEMES, key="cv_scheme", format_func=lambda s: t(f"cv.scheme.{s}", lang))
 with st.expander(t("cv.c.more", lang)):
@@ -169,7 +200,8 @@ st.html(pl.SUMMARY_CSS + pl.summary_html(after_sum, base_sum if whatif else None
 if view.metric in unavailable:
     (st.warning if not ch.available else st.info)(
         f"**{t('cv.unavailable.title', lang) if not ch.available else pl.metric_name(view.metric, lang)}** — "
-        f"{unavailable[view.metric]} {t('cv.unavailable.how', lang) if not ch.available else ''}")
+        f"{unavailable[view.metric]} {t('cv.unavailable.how', lang) if not ch.available else ''}"
+    )
 if ch.fallback:
     st.caption(t("cv.scheme.fallback", lang))
 
@@ -185,13 +217,32 @@ cands, bad_lines = ((), [])
 if ss["cv_sg_cmode"] == "list":
     lst, bad_lines = pl.parse_candidates(ss["cv_sg_text"])
     cands = tuple(lst)
-sg_key = (FP, view.radius_m, view.mode, whatif, int(ss["cv_sg_k"]), ss["cv_sg_weights"], cands,
-          tuple(ss["cv_sg_focus"]))
+sg_key = (
+    FP,
+    view.radius_m,
+    view.mode,
+    whatif,
+    int(ss["cv_sg_k"]),
+    ss["cv_sg_weights"],
+    cands,
+    tuple(ss["cv_sg_focus"]),
+)
 sg = None
 if ss["cv_sg_on"] and not (ss["cv_sg_cmode"] == "list" and not cands):
     exact = ss.get("cv_exact_key") == sg_key
-    sg = _suggest(FP, SUB, PTS, view.radius_m, view.mode, whatif, int(ss["cv_sg_k"]), ss["cv_sg_weights"],
-                  cands, tuple(ss["cv_sg_focus"]), exact)
+    sg = _suggest(
+        FP,
+        SUB,
+        PTS,
+        view.radius_m,
+        view.mode,
+        whatif,
+        int(ss["cv_sg_k"]),
+        ss["cv_sg_weights"],
+        cands,
+        tuple(ss["cv_sg_focus"]),
+        exact,
+    )
     ss["cv_sg_last"] = [(float(r.lon), float(r.lat)) for r in sg.sites.itertuples()]
 else:
     ss["cv_sg_last"] = []
@@ -220,8 +271,9 @@ def _layers() -> list:
 
 
 def _legend() -> str:
-    return pl.legend_html(ch, view, lang, n_whatif=len(whatif), n_sugg=0 if sg is None else len(sg.sites),
-                          show_gap=SHOW_GAP)
+    return pl.legend_html(
+        ch, view, lang, n_whatif=len(whatif), n_sugg=0 if sg is None else len(sg.sites), show_gap=SHOW_GAP
+    )
 
 
 groups = _layers()
@@ -230,8 +282,15 @@ for i, g in enumerate(groups):
     stable_ids(g, prefix=f"cv{i}x")
 
 with st.container(key="cv_map_box"):
-    st_folium(m, key=MAP_KEY, height=560, use_container_width=True, returned_objects=["last_clicked"],
-              feature_group_to_add=groups, on_change=_on_map)
+    st_folium(
+        m,
+        key=MAP_KEY,
+        height=560,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+        feature_group_to_add=groups,
+        on_change=_on_map,
+    )
 
 wi_col, sg_col = st.columns([2, 3])
 with wi_col, st.container(border=True, key="cv_wi_box"):
@@ -248,10 +307,24 @@ with wi_col, st.container(border=True, key="cv_wi_box"):
         wi_sub = cv._assign_points(SUB, wi_pts, "spatial").to_list()
         for i, ((lon, lat), code) in enumerate(zip(whatif, wi_sub)):
             r = st.columns([4, 2], vertical_alignment="center")
-            r[0].markdown(t("cv.wi.item", lang, i=i + 1, lat=f"{lat:.5f}", lon=f"{lon:.5f}",
-                            sub=nm.get(code, t("cv.na", lang)) if isinstance(code, str) else t("cv.na", lang)))
-            r[1].button(t("cv.wi.remove", lang), key=f"cv_rm_{i}", on_click=_remove, args=(i,),
-                        help=t("cv.wi.remove.help", lang, i=i + 1), width="stretch")
+            r[0].markdown(
+                t(
+                    "cv.wi.item",
+                    lang,
+                    i=i + 1,
+                    lat=f"{lat:.5f}",
+                    lon=f"{lon:.5f}",
+                    sub=nm.get(code, t("cv.na", lang)) if isinstance(code, str) else t("cv.na", lang),
+                )
+            )
+            r[1].button(
+                t("cv.wi.remove", lang),
+                key=f"cv_rm_{i}",
+                on_click=_remove,
+                args=(i,),
+                help=t("cv.wi.remove.help", lang, i=i + 1),
+                width="stretch",
+            )
         st.button(t("cv.wi.clear", lang), key="cv_clear", on_click=_clear)
     with st.form("cv_wi_form", border=False):
         st.text_input(t("cv.wi.coords", lang), key="cv_wi_text", placeholder="39.108, 121.712")
@@ -266,15 +339,31 @@ with sg_col, st.container(border=True, key="cv_sg_box"):
     if ss["cv_sg_on"]:
         s1, s2 = st.columns([1, 2], vertical_alignment="top")
         s1.number_input(t("cv.sg.k", lang), min_value=1, max_value=pl.MAX_K, step=1, key="cv_sg_k")
-        s2.radio(t("cv.sg.weights", lang), ("area", "population") if pop_ok else ("area",), key="cv_sg_weights",
-                 format_func=lambda w: t(f"cv.sg.weights.{w}", lang))
+        s2.radio(
+            t("cv.sg.weights", lang),
+            ("area", "population") if pop_ok else ("area",),
+            key="cv_sg_weights",
+            format_func=lambda w: t(f"cv.sg.weights.{w}", lang),
+        )
         if not pop_ok:
             s2.caption(t("cv.sg.weights.no_pop", lang))
-        st.multiselect(t("cv.sg.focus", lang), codes, key="cv_sg_focus", format_func=lambda c: nm.get(c, c),
-                       placeholder=t("cv.sg.focus.placeholder", lang))
+        st.multiselect(
+            t("cv.sg.focus", lang),
+            codes,
+            key="cv_sg_focus",
+            format_func=lambda c: nm.get(c, c),
+            placeholder=t("cv.sg.focus.placeholder", lang),
+        )
         cell = pl.suggest_cell_m(view.r_eff)
-        st.radio(t("cv.sg.cands", lang), ("grid", "list"), key="cv_sg_cmode", horizontal=True,
-                 format_func=lambda c: t("cv.sg.cands.grid", lang, cell=cell) if c == "grid" else t("cv.sg.cands.list", lang))
+        st.radio(
+            t("cv.sg.cands", lang),
+            ("grid", "list"),
+            key="cv_sg_cmode",
+            horizontal=True,
+            format_func=lambda c: (
+                t("cv.sg.cands.grid", lang, cell=cell) if c == "grid" else t("cv.sg.cands.list", lang)
+            ),
+        )
         if ss["cv_sg_cmode"] == "list":
             st.text_area(t("cv.sg.cands.text", lang), key="cv_sg_text", placeholder="39.108, 121.712\n39.050, 121.776")
             if bad_lines:
@@ -295,23 +384,42 @@ with sg_col, st.container(border=True, key="cv_sg_box"):
             if len(sg.sites):
                 st.dataframe(pl.suggestion_table(sg, nm, unit, lang), hide_index=True, width="stretch")
             b1, b2 = st.columns(2)
-            b1.button(t("cv.sg.exact", lang, s=f"{pl.EXACT_TIME_S:g}"), key="cv_sg_exact", on_click=_exact,
-                      args=(sg_key,), disabled=sg.exact is not None or pl.greedy_proven(sg), width="stretch")
-            b2.button(t("cv.sg.adopt", lang), key="cv_sg_adopt", on_click=_adopt, disabled=not len(sg.sites),
-                      type="primary", width="stretch")
+            b1.button(
+                t("cv.sg.exact", lang, s=f"{pl.EXACT_TIME_S:g}"),
+                key="cv_sg_exact",
+                on_click=_exact,
+                args=(sg_key,),
+                disabled=sg.exact is not None or pl.greedy_proven(sg),
+                width="stretch",
+            )
+            b2.button(
+                t("cv.sg.adopt", lang),
+                key="cv_sg_adopt",
+                on_click=_adopt,
+                disabled=not len(sg.sites),
+                type="primary",
+                width="stretch",
+            )
 
 # ------------------------------------------------------------------ table
 
 st.subheader(t("cv.tbl.title", lang), anchor=False)
 under = [nm.get(c, c) for c in ch.underserved[ch.underserved].index]
 if under:
-    st.markdown(t("cv.underserved.list", lang, n=len(under),
-                  names=("、" if lang == "zh" else ", ").join(md_escape(u) for u in under)))
+    st.markdown(
+        t(
+            "cv.underserved.list",
+            lang,
+            n=len(under),
+            names=("、" if lang == "zh" else ", ").join(md_escape(u) for u in under),
+        )
+    )
 table = pl.metrics_table(SUB, after_df, ch, lang, before=base_df if whatif else None, unavailable=unavailable)
 ucol = table.attrs["underserved_col"]
 fmt = table.attrs["formats"]
-styled = (table.style.format(fmt, na_rep=t("cv.na", lang))
-          .apply(lambda row: ["background-color: #fde0dc; font-weight: 600" if row[ucol] else "" for _ in row], axis=1))
+styled = table.style.format(fmt, na_rep=t("cv.na", lang)).apply(
+    lambda row: ["background-color: #fde0dc; font-weight: 600" if row[ucol] else "" for _ in row], axis=1
+)
 st.dataframe(styled, hide_index=True, width="stretch", key="cv_table")
 st.caption(t("cv.tbl.note", lang))
 
@@ -319,14 +427,32 @@ st.caption(t("cv.tbl.note", lang))
 
 st.subheader(t("cv.ex.title", lang), anchor=False)
 x1, x2, x3, x4 = st.columns(4)
-x1.download_button(t("cv.ex.table", lang), pl.table_csv(table), file_name=f"coverage_{view.metric}_{view.radius_m}m.csv",
-                   mime="text/csv", key="cv_dl_table", width="stretch")
+x1.download_button(
+    t("cv.ex.table", lang),
+    pl.table_csv(table),
+    file_name=f"coverage_{view.metric}_{view.radius_m}m.csv",
+    mime="text/csv",
+    key="cv_dl_table",
+    width="stretch",
+)
 if sg is not None and len(sg.sites):
     sg_gdf = pl.suggestions_export(sg, nm, view)
-    x2.download_button(t("cv.ex.sg_csv", lang), pl.suggestions_csv(sg_gdf), file_name="suggested_sites.csv",
-                       mime="text/csv", key="cv_dl_sg_csv", width="stretch")
-    x3.download_button(t("cv.ex.sg_geojson", lang), pl.suggestions_geojson(sg_gdf), file_name="suggested_sites.geojson",
-                       mime="application/geo+json", key="cv_dl_sg_geojson", width="stretch")
+    x2.download_button(
+        t("cv.ex.sg_csv", lang),
+        pl.suggestions_csv(sg_gdf),
+        file_name="suggested_sites.csv",
+        mime="text/csv",
+        key="cv_dl_sg_csv",
+        width="stretch",
+    )
+    x3.download_button(
+        t("cv.ex.sg_geojson", lang),
+        pl.suggestions_geojson(sg_gdf),
+        file_name="suggested_sites.geojson",
+        mime="application/geo+json",
+        key="cv_dl_sg_geojson",
+        width="stretch",
+    )
 else:
     x2.button(t("cv.ex.sg_csv", lang), disabled=True, key="cv_dl_sg_csv_off", width="stretch")
     x3.button(t("cv.ex.sg_geojson", lang), disabled=True, key="cv_dl_sg_geojson_off", width="stretch")
@@ -336,8 +462,14 @@ def _map_html() -> bytes:
     return pl.export_map_html(_layers(), _legend(), lang, view.base, t("cv.ex.map.title", lang))
 
 
-x4.download_button(t("cv.ex.map", lang), _map_html, file_name=f"coverage_map_{view.metric}_{view.radius_m}m.html",
-                   mime="text/html", key="cv_dl_map", width="stretch")
+x4.download_button(
+    t("cv.ex.map", lang),
+    _map_html,
+    file_name=f"coverage_map_{view.metric}_{view.radius_m}m.html",
+    mime="text/html",
+    key="cv_dl_map",
+    width="stretch",
+)
 st.caption(t("cv.ex.map.note", lang))
 
 with st.expander(t("cv.method.title", lang)):

@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from geo.data import export
-from geo.i18n import t
 from geo.data.loader import MAX_UPLOAD_MB, upload
 from geo.data.schema import LAYERS
+from geo.i18n import t
 from ui import state
 
 lang = state.page_setup()
@@ -21,8 +21,12 @@ REPORT_COLS = ["level", "file", "row", "line", "column", "message", "expected"]
 def show_issues(issues_table) -> None:
     df = issues_table.copy()
     df["level"] = [t(f"v.level.{v}", lang) for v in df["level"]]
-    st.dataframe(df[REPORT_COLS], hide_index=True, width="stretch",
-                 column_config={c: st.column_config.Column(t(f"dt.report.{c}", lang)) for c in REPORT_COLS})
+    st.dataframe(
+        df[REPORT_COLS],
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.Column(t(f"dt.report.{c}", lang)) for c in REPORT_COLS},
+    )
 
 
 def handle_upload(key: str, name: str, data: bytes) -> dict:
@@ -51,23 +55,41 @@ for key, tab in zip(LAYERS, tabs):
 
         st.subheader(t("dt.schema", lang))
         schema = export.schema_table(key, lang)
-        st.dataframe(schema, hide_index=True, width="stretch", height=35 * (len(schema) + 1) + 3,
-                     column_config={c: st.column_config.Column(t(f"dt.col.{c}", lang)) for c in schema.columns})
+        st.dataframe(
+            schema,
+            hide_index=True,
+            width="stretch",
+            height=35 * (len(schema) + 1) + 3,
+            column_config={c: st.column_config.Column(t(f"dt.col.{c}", lang)) for c in schema.columns},
+        )
         st.caption(t("dt.schema.note", lang))
 
         st.subheader(t("dt.download", lang))
         cols = st.columns(4)
         for col, fmt in zip(cols, export.FORMATS):
-            col.download_button(t(f"dt.download.{fmt}", lang), data=export.export(gdf, key, fmt),
-                                file_name=export.filename(key, fmt), mime=export.MIME[fmt], key=f"dt_dl_{key}_{fmt}")
-        cols[3].download_button(t("dt.download.template", lang), data=export.template_csv(key),
-                                file_name=export.filename(key, "csv", template=True), mime="text/csv",
-                                key=f"dt_tpl_{key}")
+            col.download_button(
+                t(f"dt.download.{fmt}", lang),
+                data=export.export(gdf, key, fmt),
+                file_name=export.filename(key, fmt),
+                mime=export.MIME[fmt],
+                key=f"dt_dl_{key}_{fmt}",
+            )
+        cols[3].download_button(
+            t("dt.download.template", lang),
+            data=export.template_csv(key),
+            file_name=export.filename(key, "csv", template=True),
+            mime="text/csv",
+            key=f"dt_tpl_{key}",
+        )
         st.caption(t("dt.download.note", lang))
 
         st.subheader(t("dt.upload", lang))
-        up = st.file_uploader(t("dt.upload.label", lang), type=["csv", "txt", "geojson", "json", "gpkg", "zip"],
-                              key=f"dt_up_{key}", help=t("dt.upload.help", lang, mb=MAX_UPLOAD_MB))
+        up = st.file_uploader(
+            t("dt.upload.label", lang),
+            type=["csv", "txt", "geojson", "json", "gpkg", "zip"],
+            key=f"dt_up_{key}",
+            help=t("dt.upload.help", lang, mb=MAX_UPLOAD_MB),
+        )
         st.caption(t("dt.upload.help", lang, mb=MAX_UPLOAD_MB))
         if layer.geometry == "point":
             st.caption(t("dt.tolerance", lang))
@@ -84,8 +106,9 @@ for key, tab in zip(LAYERS, tabs):
         result = st.session_state.get(done_key)
         if result:
             if result.get("too_large"):
-                st.error(t("dt.upload.too_large", lang, name=result["name"], size=result["too_large"],
-                           mb=MAX_UPLOAD_MB))
+                st.error(
+                    t("dt.upload.too_large", lang, name=result["name"], size=result["too_large"], mb=MAX_UPLOAD_MB)
+                )
             else:
                 st.markdown(f"**{t('dt.report', lang)}**")
                 if not result["ok"]:
@@ -102,6 +125,10 @@ for key, tab in zip(LAYERS, tabs):
 
 st.subheader(t("dt.cli", lang))
 st.caption(t("dt.cli.text", lang))
-st.code("python -m geo validate meal_points my_points.csv\n"
-        "python -m geo validate subdistricts official.geojson\n"
-        "python -m geo validate meal_points my_points.csv --subdistricts official.geojson --lang zh", language="bash", wrap_lines=True)  # no scroll region (a11y)
+st.code(
+    "python -m geo validate meal_points my_points.csv\n"
+    "python -m geo validate subdistricts official.geojson\n"
+    "python -m geo validate meal_points my_points.csv --subdistricts official.geojson --lang zh",
+    language="bash",
+    wrap_lines=True,
+)  # no scroll region (a11y)

@@ -6,10 +6,10 @@ Thin page: the logic is in geo/finder.py, the map pieces in geo/finder_map.py.
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.views import finder as fd
-from geo.maps.finder import finder_base_map, result_layer
 from geo.i18n import t
 from geo.maps.base import basemap_datum, esc, meal_svg
+from geo.maps.finder import finder_base_map, result_layer
+from geo.views import finder as fd
 from ui import state
 
 lang = state.page_setup()
@@ -17,7 +17,7 @@ elder = bool(st.session_state.get("elder"))
 ds = state.dataset()
 MAP_KEY = "fd_map"
 BASES = ("blank", "osm", "amap")
-MODES = ("nearest",) + fd.WALK_RADII_M
+MODES = ("nearest", *fd.WALK_RADII_M)
 
 st.session_state.setdefault("fd_origin", None)
 st.session_state.setdefault("fd_base", "blank")
@@ -30,6 +30,7 @@ def _base() -> str:
 
 
 # ------------------------------------------------------------------ callbacks (run before the script)
+
 
 def _on_sub():
     code = st.session_state.get("fd_sub")
@@ -50,8 +51,9 @@ def _on_map():
 
 def _on_coords():
     try:
-        origin = fd.origin_from_text(st.session_state.get("fd_coords_text", ""),
-                                     st.session_state.get("fd_coords_datum", "wgs84"))
+        origin = fd.origin_from_text(
+            st.session_state.get("fd_coords_text", ""), st.session_state.get("fd_coords_datum", "wgs84")
+        )
     except fd.CoordError as exc:
         st.session_state["fd_coords_err"] = exc.key
         return
@@ -107,24 +109,40 @@ if not elder:
 
 codes = [str(c) for c in ds.subdistricts["code"]]
 finder = fd.Finder(ds.meal_points, ds.subdistricts)
-st.selectbox(t("fd.subdistrict", lang), codes, index=None, key="fd_sub", on_change=_on_sub,
-             format_func=lambda c: finder.subdistrict_name(c, lang),
-             placeholder=t("fd.subdistrict.placeholder", lang))
+st.selectbox(
+    t("fd.subdistrict", lang),
+    codes,
+    index=None,
+    key="fd_sub",
+    on_change=_on_sub,
+    format_func=lambda c: finder.subdistrict_name(c, lang),
+    placeholder=t("fd.subdistrict.placeholder", lang),
+)
 st.markdown(t("fd.map_hint", lang))
 
 with st.expander(t("fd.coords.title", lang)):
     st.text_input(t("fd.coords.label", lang), key="fd_coords_text", on_change=_on_coords, placeholder="39.108, 121.712")
-    st.radio(t("fd.coords.datum", lang), ("wgs84", "gcj02"), key="fd_coords_datum", horizontal=not elder,
-             format_func=lambda d: t(f"fd.coords.datum.{d}", lang))
+    st.radio(
+        t("fd.coords.datum", lang),
+        ("wgs84", "gcj02"),
+        key="fd_coords_datum",
+        horizontal=not elder,
+        format_func=lambda d: t(f"fd.coords.datum.{d}", lang),
+    )
     st.button(t("fd.coords.go", lang), key="fd_coords_go", on_click=_on_coords)
     if st.session_state.get("fd_coords_err"):
         st.error(t(st.session_state["fd_coords_err"], lang))
 
 if not elder:
     with st.expander(t("fd.options", lang)):
-        st.selectbox(t("fd.mode", lang), MODES, key="fd_mode",
-                     format_func=lambda m: t("fd.mode.nearest", lang) if m == "nearest"
-                     else t("fd.mode.within", lang, r=fd.fmt_distance(m, lang)))
+        st.selectbox(
+            t("fd.mode", lang),
+            MODES,
+            key="fd_mode",
+            format_func=lambda m: (
+                t("fd.mode.nearest", lang) if m == "nearest" else t("fd.mode.within", lang, r=fd.fmt_distance(m, lang))
+            ),
+        )
         st.selectbox(t("fd.base", lang), BASES, key="fd_base", format_func=lambda b: t(f"map.base.{b}", lang))
         st.caption(t("fd.base.note", lang))
 
@@ -152,9 +170,17 @@ if answer is not None:
 
         clon, clat = wgs84_to_gcj02(clon, clat)
     center = (clat, clon)
-st_folium(m, key=MAP_KEY, height=380 if elder else 360, use_container_width=True, returned_objects=["last_clicked"],
-          feature_group_to_add=[result_layer(answer, lang, base, elder)], center=center, zoom=zoom,
-          on_change=_on_map)
+st_folium(
+    m,
+    key=MAP_KEY,
+    height=380 if elder else 360,
+    use_container_width=True,
+    returned_objects=["last_clicked"],
+    feature_group_to_add=[result_layer(answer, lang, base, elder)],
+    center=center,
+    zoom=zoom,
+    on_change=_on_map,
+)
 
 # ------------------------------------------------------------------ results
 
@@ -174,40 +200,58 @@ else:
         if answer.none_within:
             st.subheader(t("fd.results.fallback", lang))
         elif answer.mode == "within":
-            st.subheader(t("fd.results.within", lang, r=fd.fmt_distance(answer.walk_radius_m, lang),
-                           n=len(answer.results) + answer.truncated))
+            st.subheader(
+                t(
+                    "fd.results.within",
+                    lang,
+                    r=fd.fmt_distance(answer.walk_radius_m, lang),
+                    n=len(answer.results) + answer.truncated,
+                )
+            )
         else:
             st.subheader(t("fd.results.nearest", lang, n=len(answer.results)))
         np_ = t("popup.not_published", lang)
         colon = "：" if lang == "zh" else ": "
         for r in answer.results:
             with st.container(border=True, key=f"fd_item_{r.rank}"):
-                parts = [f'<div class="fd-item" data-rank="{r.rank}" data-id="{esc(r.id)}">',
-                         f'<div class="fd-head">{meal_svg(34 if elder else 28, number=r.rank)}'
-                         f'<span>{r.rank}. {esc(r.name)}</span></div>',
-                         f'<div class="fd-dist">{esc(fd.distance_line(r, lang))}']
+                parts = [
+                    f'<div class="fd-item" data-rank="{r.rank}" data-id="{esc(r.id)}">',
+                    f'<div class="fd-head">{meal_svg(34 if elder else 28, number=r.rank)}'
+                    f"<span>{r.rank}. {esc(r.name)}</span></div>",
+                    f'<div class="fd-dist">{esc(fd.distance_line(r, lang))}',
+                ]
                 tie = fd.tie_note(r, lang)
                 if tie:
-                    parts.append(f' <span class="fd-tie">（{esc(tie)}）</span>' if lang == "zh"
-                                 else f' <span class="fd-tie">({esc(tie)})</span>')
+                    parts.append(
+                        f' <span class="fd-tie">（{esc(tie)}）</span>'
+                        if lang == "zh"
+                        else f' <span class="fd-tie">({esc(tie)})</span>'
+                    )
                 parts.append("</div>")
                 cav = fd.caveat(r, lang)
                 if cav:
                     parts.append(f'<div class="fd-caveat">{esc(cav)}</div>')
                 parts.append("</div>")
                 st.markdown("".join(parts), unsafe_allow_html=True)
-                st.link_button(t("fd.nav.amap", lang), r.amap_url, type="primary", use_container_width=True,
-                               icon=":material/directions_walk:")
+                st.link_button(
+                    t("fd.nav.amap", lang),
+                    r.amap_url,
+                    type="primary",
+                    use_container_width=True,
+                    icon=":material/directions_walk:",
+                )
                 st.link_button(t("fd.nav.baidu", lang), r.baidu_url, use_container_width=True)
                 rows, unpublished = [], []
                 for label, val, kind in fd.detail_rows(r, lang, essentials_only=elder):
                     if val is None:
                         unpublished.append(esc(label))
                     elif kind == "tel":
-                        rows.append(f'<div><b>{esc(label)}</b>{colon}<a class="fd-tel" href="tel:{esc(r.tel)}">'
-                                    f'☎ {esc(val)}</a></div>')
+                        rows.append(
+                            f'<div><b>{esc(label)}</b>{colon}<a class="fd-tel" href="tel:{esc(r.tel)}">'
+                            f"☎ {esc(val)}</a></div>"
+                        )
                     else:
-                        rows.append(f'<div><b>{esc(label)}</b>{colon}{esc(val)}</div>')
+                        rows.append(f"<div><b>{esc(label)}</b>{colon}{esc(val)}</div>")
                 if unpublished:
                     sep = "、" if lang == "zh" else ", "
                     rows.append(f'<div class="np"><b>{esc(np_)}</b>{colon}{sep.join(unpublished)}</div>')

@@ -8,11 +8,21 @@ everything that follows the filters goes through ``feature_group_to_add``.
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.views import overview as ov
 from geo.core.datum import wgs84_to_gcj02
 from geo.i18n import t
-from geo.maps.base import (BASEMAPS, DISTRICT_CENTER, LegendUpdate, base_map, basemap_datum, meal_point_layer,
-                         overview_legend, project_layer, stable_ids, subdistrict_layer)
+from geo.maps.base import (
+    BASEMAPS,
+    DISTRICT_CENTER,
+    LegendUpdate,
+    base_map,
+    basemap_datum,
+    meal_point_layer,
+    overview_legend,
+    project_layer,
+    stable_ids,
+    subdistrict_layer,
+)
+from geo.views import overview as ov
 from ui import state
 
 MAP_HEIGHT = 600
@@ -51,7 +61,7 @@ if any(k not in st.session_state for k in KEYS):
     _seed(ov.view_from_params(st.query_params.to_dict(), scope))
 # the dataset may have changed (an upload): drop values it no longer has
 st.session_state["ov_sectors"] = [k for k in st.session_state["ov_sectors"] if k in scope.sector_keys]
-if st.session_state["ov_sub"] not in ("",) + scope.subdistrict_codes:
+if st.session_state["ov_sub"] not in ("", *scope.subdistrict_codes):
     st.session_state["ov_sub"] = ""
 if st.session_state["ov_base"] not in BASEMAPS:
     st.session_state["ov_base"] = ov.DEFAULT_BASE
@@ -75,31 +85,55 @@ tail_box = st.container(key="ov_tail")
 # ---------------------------------------------------------------- filters
 with filters_box:
     c1, c2, c3 = st.columns([3, 3, 1], vertical_alignment="bottom")
-    c1.text_input(t("ov.f.search", lang), key="ov_q", placeholder=t("ov.f.search.placeholder", lang), max_chars=ov.MAX_QUERY)
-    c2.selectbox(t("ov.f.subdistrict", lang), ("",) + scope.subdistrict_codes, key="ov_sub",
-                 format_func=lambda c: names.get(c, c) if c else t("ov.f.all_subdistricts.n", lang,
-                                                                     n=len(scope.subdistrict_codes)))
+    c1.text_input(
+        t("ov.f.search", lang), key="ov_q", placeholder=t("ov.f.search.placeholder", lang), max_chars=ov.MAX_QUERY
+    )
+    c2.selectbox(
+        t("ov.f.subdistrict", lang),
+        ("", *scope.subdistrict_codes),
+        key="ov_sub",
+        format_func=lambda c: (
+            names.get(c, c) if c else t("ov.f.all_subdistricts.n", lang, n=len(scope.subdistrict_codes))
+        ),
+    )
     c3.button(t("ov.f.reset", lang), on_click=_reset, key="ov_reset", use_container_width=True)
 
-    pre = ov.View(sectors=tuple(st.session_state["ov_sectors"]), subdistrict=st.session_state["ov_sub"] or None,
-                  query=ov.clean_query(st.session_state["ov_q"]))
+    pre = ov.View(
+        sectors=tuple(st.session_state["ov_sectors"]),
+        subdistrict=st.session_state["ov_sub"] or None,
+        query=ov.clean_query(st.session_state["ov_q"]),
+    )
     counts = ov.sector_counts(ds.projects, pre, scope)
     if "ov_expanded" not in st.session_state:  # decided once: a changing `expanded` would snap it shut
-        st.session_state["ov_expanded"] = (tuple(st.session_state["ov_sectors"]) != scope.sector_keys
-                                           or not all(st.session_state[f"ov_l_{k}"] for k in ov.LAYER_KEYS)
-                                           or st.session_state["ov_base"] != ov.DEFAULT_BASE)
-    with st.expander(f'{t("ov.filters", lang)}: {t("ov.f.sectors", lang)} · {t("ov.f.layers", lang)} · '
-                     f'{t("ov.f.base", lang)}', expanded=st.session_state["ov_expanded"]):
+        st.session_state["ov_expanded"] = (
+            tuple(st.session_state["ov_sectors"]) != scope.sector_keys
+            or not all(st.session_state[f"ov_l_{k}"] for k in ov.LAYER_KEYS)
+            or st.session_state["ov_base"] != ov.DEFAULT_BASE
+        )
+    with st.expander(
+        f"{t('ov.filters', lang)}: {t('ov.f.sectors', lang)} · {t('ov.f.layers', lang)} · {t('ov.f.base', lang)}",
+        expanded=st.session_state["ov_expanded"],
+    ):
         from geo.data.facts import SECTOR_BY_KEY
 
-        st.multiselect(t("ov.f.sectors", lang), scope.sector_keys, key="ov_sectors", help=t("ov.f.sectors.help", lang),
-                       placeholder=t("ov.f.sectors.placeholder", lang),
-                       format_func=lambda k: f"{SECTOR_BY_KEY[k].symbol} {t('sector.' + k, lang)} ({counts.get(k, 0)})")
+        st.multiselect(
+            t("ov.f.sectors", lang),
+            scope.sector_keys,
+            key="ov_sectors",
+            help=t("ov.f.sectors.help", lang),
+            placeholder=t("ov.f.sectors.placeholder", lang),
+            format_func=lambda k: f"{SECTOR_BY_KEY[k].symbol} {t('sector.' + k, lang)} ({counts.get(k, 0)})",
+        )
         lc = st.columns([1, 1, 1, 2], vertical_alignment="bottom")
         for col, k, label in zip(lc, ov.LAYER_KEYS, ("layer.subdistricts", "layer.projects", "layer.meal_points")):
             col.checkbox(t(label, lang), key=f"ov_l_{k}")
-        lc[3].selectbox(t("ov.f.base", lang), tuple(BASEMAPS), key="ov_base", help=t("ov.f.base.help", lang),
-                        format_func=lambda b: t(f"map.base.{b}", lang))
+        lc[3].selectbox(
+            t("ov.f.base", lang),
+            tuple(BASEMAPS),
+            key="ov_base",
+            help=t("ov.f.base.help", lang),
+            format_func=lambda b: t(f"map.base.{b}", lang),
+        )
 
 view = ov.View(
     sectors=tuple(st.session_state["ov_sectors"]),
@@ -114,7 +148,8 @@ datum = basemap_datum(view.base)
 projects = ov.filter_projects(ds.projects, view)
 meals = ov.filter_meal_points(ds.meal_points, view)
 k = ov.kpis(ds, view, projects, meals)
-kpis_box.html("""<style>
+kpis_box.html(
+    """<style>
 .ovk-strip{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px;margin:2px 0 6px 0}
 .ovk{border:1px solid #c9d1d9;border-radius:8px;padding:6px 10px;background:#f7f9fb;min-width:0}
 .ovk-v{font-size:1.5rem;font-weight:700;line-height:1.2;color:#111;font-variant-numeric:tabular-nums}
@@ -124,7 +159,9 @@ kpis_box.html("""<style>
 .ovd{font-size:1rem;line-height:1.5;color:#111;overflow-wrap:anywhere}.ovd-h{font-size:1.25rem;margin:2px 0 6px 0}
 .ovd-kind{display:flex;align-items:center;gap:6px;color:#333}.ovd-dl{margin:0}.ovd-dl dt{font-weight:700;margin-top:6px}
 .ovd-dl dd{margin:0 0 0 0}.ovd .muted{color:#444}.ovd-ul{padding-left:0;list-style:none}.ovd-ul li{margin:6px 0}
-</style>""" + ov.kpi_html(k, lang))
+</style>"""
+    + ov.kpi_html(k, lang)
+)
 if not len(projects) and not len(meals):
     kpis_box.warning(t("ov.empty", lang))
 
@@ -148,8 +185,11 @@ if legend_fg is None:
 
     legend_fg = folium.FeatureGroup(name="legend")
     groups.append(legend_fg)
-LegendUpdate(ov.legend_dynamic_html(ds, view, {s: int((projects["sector"] == s).sum()) for s in scope.sector_keys},
-                                    len(meals), lang)).add_to(legend_fg)
+LegendUpdate(
+    ov.legend_dynamic_html(
+        ds, view, {s: int((projects["sector"] == s).sum()) for s in scope.sector_keys}, len(meals), lang
+    )
+).add_to(legend_fg)
 
 for i, g in enumerate(groups):
     stable_ids(g, prefix=f"fg{i}x")  # the same script for the same view: no re-render on reruns
@@ -174,9 +214,16 @@ with map_col:
     if naive:
         for g in groups:
             g.add_to(m)
-    out = st_folium(m, key="ov_map", height=MAP_HEIGHT, use_container_width=True,
-                    returned_objects=["last_object_clicked", "last_object_clicked_count"],
-                    feature_group_to_add=None if naive else groups, center=center, zoom=zoom)
+    out = st_folium(
+        m,
+        key="ov_map",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=["last_object_clicked", "last_object_clicked_count"],
+        feature_group_to_add=None if naive else groups,
+        center=center,
+        zoom=zoom,
+    )
 
 click = (out or {}).get("last_object_clicked")
 if click:
@@ -204,8 +251,15 @@ with det_col:
         else:
             options[view.selection] = view.selection
     st.session_state["ov_pick"] = view.selection
-    st.selectbox(t("ov.details.pick", lang), list(options), key="ov_pick", on_change=_pick, index=None,
-                 placeholder=t("ov.details.none", lang), format_func=lambda s: options.get(s, s))
+    st.selectbox(
+        t("ov.details.pick", lang),
+        list(options),
+        key="ov_pick",
+        on_change=_pick,
+        index=None,
+        placeholder=t("ov.details.none", lang),
+        format_func=lambda s: options.get(s, s),
+    )
     if view.selection:
         st.button(t("ov.details.clear", lang), on_click=_clear_sel, key="ov_clear")
 

@@ -5,8 +5,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.data import facts
-from geo.views import projects as P
 from geo.i18n import t
+from geo.views import projects as P
 from ui import state
 
 lang = state.page_setup()
@@ -28,11 +28,21 @@ counts["label"] = counts["symbol"] + " " + counts["count"].astype(str)
 st.subheader(t("pj.chart.title", lang))
 x = alt.X("sector:N", sort=list(counts["sector"]), title=t("pj.chart.sector", lang), axis=alt.Axis(labelAngle=0))
 y = alt.Y("count:Q", title=t("pj.chart.count", lang), axis=alt.Axis(tickMinStep=1))
-bars = alt.Chart(counts).mark_bar().encode(
-    x=x, y=y, color=alt.Color("sector:N", scale=alt.Scale(domain=list(counts["sector"]), range=list(counts["color"])),
-                              legend=None),
-    tooltip=[alt.Tooltip("sector:N", title=t("pj.chart.sector", lang)),
-             alt.Tooltip("count:Q", title=t("pj.chart.count", lang))])
+bars = (
+    alt.Chart(counts)
+    .mark_bar()
+    .encode(
+        x=x,
+        y=y,
+        color=alt.Color(
+            "sector:N", scale=alt.Scale(domain=list(counts["sector"]), range=list(counts["color"])), legend=None
+        ),
+        tooltip=[
+            alt.Tooltip("sector:N", title=t("pj.chart.sector", lang)),
+            alt.Tooltip("count:Q", title=t("pj.chart.count", lang)),
+        ],
+    )
+)
 text = alt.Chart(counts).mark_text(dy=-10, fontSize=16, fontWeight="bold").encode(x=x, y=y, text="label:N")
 st.altair_chart(bars + text, width="stretch")
 
@@ -41,21 +51,29 @@ table = P.table(projects, subs, lang)
 names = P.subdistrict_names(subs, lang)
 f1, f2 = st.columns([2, 3])
 query = f1.text_input(t("pj.search", lang), key="pj_q", placeholder=t("pj.search.placeholder", lang))
-sectors = f2.multiselect(t("pj.filter.sector", lang), list(facts.SECTOR_KEYS), key="pj_sector",
-                         format_func=lambda k: t(f"sector.{k}", lang))
+sectors = f2.multiselect(
+    t("pj.filter.sector", lang), list(facts.SECTOR_KEYS), key="pj_sector", format_func=lambda k: t(f"sector.{k}", lang)
+)
 f3, f4 = st.columns([3, 2])
-codes = f3.multiselect(t("pj.filter.subdistrict", lang), list(subs["code"]), key="pj_sub",
-                       format_func=lambda c: names.get(c, c))
-precisions = f4.multiselect(t("pj.filter.precision", lang), list(P.PRECISIONS), key="pj_prec",
-                            format_func=lambda k: t(f"precision.{k}", lang))
+codes = f3.multiselect(
+    t("pj.filter.subdistrict", lang), list(subs["code"]), key="pj_sub", format_func=lambda c: names.get(c, c)
+)
+precisions = f4.multiselect(
+    t("pj.filter.precision", lang), list(P.PRECISIONS), key="pj_prec", format_func=lambda k: t(f"precision.{k}", lang)
+)
 if codes:
     st.caption(t("pj.filter.note", lang))
 shown = P.search_filter(table, query, sectors, codes, precisions)
 st.caption(t("pj.shown", lang, n=len(shown), total=len(table)))
 cols = ["id", "sector", "name", "name_other", "subdistricts", "precision", "status", "year", "figures"]
 if len(shown):
-    st.dataframe(shown[cols], hide_index=True, width="stretch", key="pj_table",
-                 column_config={c: st.column_config.Column(t(f"pj.col.{c}", lang)) for c in cols})
+    st.dataframe(
+        shown[cols],
+        hide_index=True,
+        width="stretch",
+        key="pj_table",
+        column_config={c: st.column_config.Column(t(f"pj.col.{c}", lang)) for c in cols},
+    )
 else:
     st.info(t("pj.none", lang))
 
@@ -88,6 +106,7 @@ with left:
     else:
         st.text(t("pj.detail.no_figures", lang))
 with right:
-    st_folium(P.footprint_map(row, subs, lang), key=f"pj_map_{pid}", height=380, use_container_width=True,
-              returned_objects=[])
+    st_folium(
+        P.footprint_map(row, subs, lang), key=f"pj_map_{pid}", height=380, use_container_width=True, returned_objects=[]
+    )
     st.caption(t("pj.detail.map_note", lang))

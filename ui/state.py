@@ -11,10 +11,10 @@ import os
 
 import streamlit as st
 
-from geo.i18n import LANGS, t
 from geo.data.loader import DATA_DIR, Dataset, load_bundled
-from geo.maps.base import ensure_static_assets
 from geo.data.schema import LAYERS
+from geo.i18n import LANGS, t
+from geo.maps.base import ensure_static_assets
 
 UPLOADS_KEY = "uploaded_layers"
 
@@ -55,7 +55,7 @@ def clear_uploads() -> None:
 def _qp(name: str) -> str | None:
     try:
         return st.query_params.get(name)
-    except Exception:  # noqa: BLE001 - no query params outside a browser session
+    except Exception:
         return None
 
 
@@ -104,11 +104,25 @@ def top_controls() -> str:
     with row:
         # label and option names do not depend on the language: a widget whose label
         # changes is a new widget to Streamlit, and would lose its state
-        st.radio(t("app.language", "zh"), LANGS, index=LANGS.index(current), key="lang_select",
-                 horizontal=True, format_func=lambda code: t(f"app.lang.{code}", "zh"),
-                 label_visibility="collapsed", on_change=_copy, args=("lang_select", "lang"))
-        st.toggle(t("app.elder_mode", current), value=bool(st.session_state["elder"]), key="elder_toggle",
-                  help=t("app.elder_mode.help", current), on_change=_copy, args=("elder_toggle", "elder"))
+        st.radio(
+            t("app.language", "zh"),
+            LANGS,
+            index=LANGS.index(current),
+            key="lang_select",
+            horizontal=True,
+            format_func=lambda code: t(f"app.lang.{code}", "zh"),
+            label_visibility="collapsed",
+            on_change=_copy,
+            args=("lang_select", "lang"),
+        )
+        st.toggle(
+            t("app.elder_mode", current),
+            value=bool(st.session_state["elder"]),
+            key="elder_toggle",
+            help=t("app.elder_mode.help", current),
+            on_change=_copy,
+            args=("elder_toggle", "elder"),
+        )
     sync_query_params()
     return st.session_state["lang"]
 
@@ -117,8 +131,11 @@ def data_banner(lg: str) -> None:
     ds = dataset()
     if ds.is_bundled:
         return
-    names = ", ".join(f"{LAYERS[k].title_zh if lg == 'zh' else LAYERS[k].title_en} ({v})"
-                      for k, v in ds.sources.items() if v != "bundled")
+    names = ", ".join(
+        f"{LAYERS[k].title_zh if lg == 'zh' else LAYERS[k].title_en} ({v})"
+        for k, v in ds.sources.items()
+        if v != "bundled"
+    )
     cols = st.columns([4, 1])
     cols[0].warning(t("app.data_banner", lg, layers=names))
     cols[1].button(t("app.back_to_bundled", lg), key="back_to_bundled", on_click=clear_uploads)
@@ -166,7 +183,7 @@ def _already_set_up() -> bool:
             return False
         keys = getattr(getattr(ctx, "shared", ctx), "widget_user_keys_this_run", None)
         return keys is not None and "lang_select" in keys
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 

@@ -30,12 +30,12 @@ Fewer distinct values than ``k`` reduce the number of classes instead of failing
 from __future__ import annotations
 
 import warnings
-from typing import Sequence
+from collections.abc import Sequence
 
 import mapclassify as mc
 import numpy as np
 
-__all__ = ["SCHEMES", "SHARE_BREAKS", "DISTANCE_BREAKS_M", "FJ_MAX_N", "classify", "legend_labels"]
+__all__ = ["DISTANCE_BREAKS_M", "FJ_MAX_N", "SCHEMES", "SHARE_BREAKS", "classify", "legend_labels"]
 
 SCHEMES = ("quantiles", "fisher_jenks", "policy")
 SHARE_BREAKS = (0.25, 0.5, 0.75, 1.0)

@@ -32,7 +32,7 @@ Inputs
 from __future__ import annotations
 
 import math
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -42,30 +42,30 @@ from pyproj import Transformer
 from scipy.spatial import cKDTree
 
 __all__ = [
-    "METRIC_CRS",
-    "WGS84",
     "CIRCUITY",
-    "RADII_M",
+    "JINPU_BBOX",
+    "METRICS",
+    "METRIC_CRS",
     "MODES",
     "QUAD_SEGS",
-    "METRICS",
-    "effective_radius",
+    "RADII_M",
+    "WGS84",
+    "compare",
+    "coverage_union",
     "demand_grid",
-    "subdistrict_metrics",
-    "unavailable_metrics",
+    "district_summary",
+    "effective_radius",
+    "gap_geometry",
+    "lonlat_to_xy",
     "rank_direction",
     "rank_metrics",
-    "district_summary",
-    "coverage_union",
-    "gap_geometry",
-    "with_extra_points",
-    "compare",
-    "to_metric",
-    "lonlat_to_xy",
-    "xy_to_lonlat",
-    "JINPU_BBOX",
-    "synthetic_subdistricts",
+    "subdistrict_metrics",
     "synthetic_points",
+    "synthetic_subdistricts",
+    "to_metric",
+    "unavailable_metrics",
+    "with_extra_points",
+    "xy_to_lonlat",
 ]
 
 METRIC_CRS = "EPSG:32651"  # UTM zone 51N, metres
@@ -245,9 +245,7 @@ def demand_grid(subdistricts: gpd.GeoDataFrame, cell_m: float = 100) -> pd.DataF
     polys = np.asarray(sm.geometry.values)
     areas_km2 = shapely.area(polys) / 1e6
     if len(polys) == 0:
-        return pd.DataFrame(
-            {"x": [], "y": [], "code": pd.Series([], dtype=str), "cell_km2": [], "weight_km2": []}
-        )
+        return pd.DataFrame({"x": [], "y": [], "code": pd.Series([], dtype=str), "cell_km2": [], "weight_km2": []})
     minx, miny, maxx, maxy = shapely.total_bounds(polys)
     xs = np.arange(math.floor(minx / cell) * cell + cell / 2, maxx, cell)
     ys = np.arange(math.floor(miny / cell) * cell + cell / 2, maxy, cell)
@@ -384,9 +382,7 @@ def unavailable_metrics(subdistricts: gpd.GeoDataFrame, lang: str = "en") -> dic
 # --------------------------------------------------------------------------- point assignment
 
 
-def _assign_points(
-    subdistricts: gpd.GeoDataFrame, points: gpd.GeoDataFrame | None, assign: str = "auto"
-) -> pd.Series:
+def _assign_points(subdistricts: gpd.GeoDataFrame, points: gpd.GeoDataFrame | None, assign: str = "auto") -> pd.Series:
     """Subdistrict code of every point (NaN when outside all subdistricts).
 
     ``assign="auto"``: a valid ``subdistrict_code`` on the point wins (the
@@ -506,7 +502,7 @@ def subdistrict_metrics(
 
 
 def rank_direction(metric: str) -> str:
-    """"desc" when higher is better (rank 1 = largest), "asc" when lower is
+    """ "desc" when higher is better (rank 1 = largest), "asc" when lower is
     better (distances: rank 1 = shortest); raises for unranked metrics."""
     hib = METRICS[metric]["higher_is_better"]
     if hib is None:
@@ -575,7 +571,7 @@ def district_summary(
         "covered_area_km2": covered,
         "covered_share": covered / total if total > 0 else float("nan"),
         "subdistricts_with_points": n_with,
-        "subdistricts_total": int(len(metrics)),
+        "subdistricts_total": len(metrics),
         "subdistricts_with_points_share": n_with / len(metrics) if len(metrics) else float("nan"),
         "points_total": int(0 if points is None else len(points)),
         "points_inside": int(metrics["n_points"].sum()),
@@ -614,9 +610,7 @@ def gap_geometry(
 # --------------------------------------------------------------------------- what-if
 
 
-def with_extra_points(
-    points: gpd.GeoDataFrame | None, extra_lonlat: Sequence[Sequence[float]]
-) -> gpd.GeoDataFrame:
+def with_extra_points(points: gpd.GeoDataFrame | None, extra_lonlat: Sequence[Sequence[float]]) -> gpd.GeoDataFrame:
     """Copy of ``points`` (EPSG:4326) with hypothetical points appended.
 
     ``extra_lonlat``: iterable of (lon, lat).  New rows get ids ``whatif-1``,

@@ -48,16 +48,16 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     import geopandas as gpd
 
 __all__ = [
-    "KRASOVSKY_A",
-    "KRASOVSKY_EE",
     "CHINA_BBOX",
     "INVERSE_TOLERANCE_DEG",
+    "KRASOVSKY_A",
+    "KRASOVSKY_EE",
     "MAX_ITERATIONS",
-    "in_china",
-    "wgs84_to_gcj02",
     "gcj02_to_wgs84",
-    "shift_geometry",
+    "in_china",
     "shift_gdf",
+    "shift_geometry",
+    "wgs84_to_gcj02",
 ]
 
 #: Semi-major axis of the Krasovsky 1940 ellipsoid (metres).
@@ -226,7 +226,7 @@ def shift_geometry(geom: G, to: Datum = "gcj02") -> G:
     return shapely.transform(geom, _coord_func(to), include_z=None)
 
 
-def shift_gdf(gdf: "gpd.GeoDataFrame", to: Datum = "gcj02") -> "gpd.GeoDataFrame":
+def shift_gdf(gdf: gpd.GeoDataFrame, to: Datum = "gcj02") -> gpd.GeoDataFrame:
     """Return a copy of ``gdf`` with its active geometry shifted to ``to``.
 
     The input is never modified. Its CRS must be geographic lon/lat

@@ -41,17 +41,17 @@ from scipy.spatial import cKDTree
 from geo.core.datum import wgs84_to_gcj02
 
 __all__ = [
-    "CIRCUITY",
-    "ELDERLY_WALK_KMH",
-    "EARTH_RADIUS_M",
     "APP_SRC",
-    "haversine_m",
+    "CIRCUITY",
+    "EARTH_RADIUS_M",
+    "ELDERLY_WALK_KMH",
     "PointIndex",
     "WalkEstimate",
-    "walk_estimate",
-    "amap_walk_url",
     "amap_marker_url",
+    "amap_walk_url",
     "baidu_walk_url",
+    "haversine_m",
+    "walk_estimate",
 ]
 
 #: Walking-route circuity factor: walk distance ≈ straight-line distance × 1.3.
@@ -135,7 +135,7 @@ class PointIndex:
     An empty layer is allowed: every query then returns two empty arrays.
     """
 
-    __slots__ = ("_lons", "_lats", "_tree")
+    __slots__ = ("_lats", "_lons", "_tree")
 
     def __init__(self, lons: ArrayLike, lats: ArrayLike) -> None:
         # Own copies: later changes to the caller's arrays must not desync the tree.

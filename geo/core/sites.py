@@ -38,18 +38,19 @@ from scipy.optimize import LinearConstraint, linprog, milp
 from scipy.spatial import cKDTree
 
 from geo.core import coverage as cv
+
 __all__ = [
     "MCLPResult",
     "SiteSuggestion",
     "build_coverage",
     "covered_mask",
-    "greedy_mclp",
-    "swap_mclp",
     "exact_mclp",
+    "greedy_mclp",
     "sequence_marginals",
     "suggest_sites",
     "suggestions_to_csv",
     "suggestions_to_geojson",
+    "swap_mclp",
 ]
 
 _LP_SAFETY = 1e-7  # relative margin on the LP bound (HiGHS feasibility tolerance)
@@ -103,9 +104,7 @@ def build_coverage(demand_xy, candidate_xy, radius_m: float) -> sp.csr_matrix:
     if len(d) == 0 or len(c) == 0:
         return sp.csr_matrix(shape, dtype=bool)
     pairs = cKDTree(d).sparse_distance_matrix(cKDTree(c), float(radius_m), output_type="ndarray")
-    m = sp.csr_matrix(
-        (np.ones(len(pairs), dtype=bool), (pairs["i"], pairs["j"])), shape=shape, dtype=bool
-    )
+    m = sp.csr_matrix((np.ones(len(pairs), dtype=bool), (pairs["i"], pairs["j"])), shape=shape, dtype=bool)
     m.sort_indices()
     return m
 
@@ -158,7 +157,7 @@ def _lp_bound(A: sp.csr_matrix, w: np.ndarray, p: int, time_limit_s: float | Non
     Returns inf when the LP was not solved to optimality (e.g. time limit):
     an unfinished LP value is not a valid bound.
     """
-    rows, cols, Ar = _reduce(A, w)
+    rows, _cols, Ar = _reduce(A, w)
     if len(rows) == 0:
         return 0.0
     Ar = Ar.astype(float)
@@ -212,7 +211,7 @@ def greedy_mclp(cover, weights, p: int, lp_bound: bool | str = "auto") -> MCLPRe
     t0 = time.perf_counter()
     A, w = _prepare(cover, weights)
     p = max(0, int(p))
-    nd, nc = A.shape
+    _nd, nc = A.shape
     Af = A.astype(np.float64)
     csc = A.tocsc()
     remaining = w.copy()
@@ -292,7 +291,7 @@ def swap_mclp(cover, weights, chosen, max_iter: int = 10_000, time_limit_s: floa
     t0 = time.perf_counter()
     A, w = _prepare(cover, weights)
     S = list(dict.fromkeys(int(j) for j in np.asarray(chosen, dtype=int)))
-    nd, nc = A.shape
+    _nd, nc = A.shape
     Af = A.astype(np.float64).tocsc()
     AfT = Af.T.tocsr()
     n_swaps = 0

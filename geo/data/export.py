@@ -54,8 +54,9 @@ def _table(gdf: gpd.GeoDataFrame, layer_key: str) -> pd.DataFrame:
     layer = LAYERS[layer_key]
     df = pd.DataFrame({name: (gdf[name] if name in gdf.columns else None) for name in layer.names})
     for col in _text_columns(layer_key):
-        df[col] = [None if (v is None or (not isinstance(v, str) and pd.isna(v))) else neutralise(str(v))
-                   for v in df[col]]
+        df[col] = [
+            None if (v is None or (not isinstance(v, str) and pd.isna(v))) else neutralise(str(v)) for v in df[col]
+        ]
     return df
 
 
@@ -137,22 +138,26 @@ def schema_table(layer_key: str, lang: str = "zh") -> pd.DataFrame:
             allowed = "yes | no"
         else:
             allowed = ""
-        rows.append({
-            "field": f.name,
-            "type": t(f"dt.kind.{f.kind}", lang),
-            "required": t("dt.yes" if f.required else "dt.no", lang),
-            "empty_ok": t("dt.yes" if f.nullable else "dt.no", lang),
-            "allowed": allowed,
-            "example": f.example,
-            "description": f.desc_zh if zh else f.desc_en,
-        })
-    rows.append({
-        "field": "geometry",
-        "type": t(f"dt.geom.{layer.geometry}", lang),
-        "required": t("dt.yes" if layer.geometry == "polygon" else "dt.no", lang),
-        "empty_ok": t("dt.no" if layer.geometry == "polygon" else "dt.yes", lang),
-        "allowed": "WGS-84 (EPSG:4326)",
-        "example": "",
-        "description": t(f"dt.geom.{layer.geometry}.desc", lang),
-    })
+        rows.append(
+            {
+                "field": f.name,
+                "type": t(f"dt.kind.{f.kind}", lang),
+                "required": t("dt.yes" if f.required else "dt.no", lang),
+                "empty_ok": t("dt.yes" if f.nullable else "dt.no", lang),
+                "allowed": allowed,
+                "example": f.example,
+                "description": f.desc_zh if zh else f.desc_en,
+            }
+        )
+    rows.append(
+        {
+            "field": "geometry",
+            "type": t(f"dt.geom.{layer.geometry}", lang),
+            "required": t("dt.yes" if layer.geometry == "polygon" else "dt.no", lang),
+            "empty_ok": t("dt.no" if layer.geometry == "polygon" else "dt.yes", lang),
+            "allowed": "WGS-84 (EPSG:4326)",
+            "example": "",
+            "description": t(f"dt.geom.{layer.geometry}.desc", lang),
+        }
+    )
     return pd.DataFrame(rows)

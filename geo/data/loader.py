@@ -42,7 +42,7 @@ class Dataset:
     def layer(self, key: str) -> gpd.GeoDataFrame:
         return getattr(self, key)
 
-    def replace(self, key: str, gdf: gpd.GeoDataFrame, source: str) -> "Dataset":
+    def replace(self, key: str, gdf: gpd.GeoDataFrame, source: str) -> Dataset:
         parts = {k: self.layer(k) for k in LAYERS}
         parts[key] = gdf
         return Dataset(**parts, sources={**self.sources, key: source})
@@ -64,8 +64,15 @@ def _decode(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
             continue
         notes = []
         if enc != "utf-8-sig" or data.startswith(b"\xef\xbb\xbf"):
-            notes.append(Issue("note", "v.encoding_note", {"encoding": label if enc != "utf-8-sig" else "UTF-8 (BOM)"},
-                               file=name, line_offset=None))
+            notes.append(
+                Issue(
+                    "note",
+                    "v.encoding_note",
+                    {"encoding": label if enc != "utf-8-sig" else "UTF-8 (BOM)"},
+                    file=name,
+                    line_offset=None,
+                )
+            )
         return text, notes
     return None, [Issue("error", "v.encoding", file=name, line_offset=None)]
 
@@ -90,7 +97,7 @@ def _wkt_table(df: pd.DataFrame, name: str) -> tuple[gpd.GeoDataFrame, list[Issu
             continue
         try:
             geoms.append(shapely.from_wkt(v))
-        except Exception:  # noqa: BLE001 - shapely raises GEOSException for bad text
+        except Exception:
             geoms.append(None)
             short = v if len(v) <= 40 else v[:40] + "…"
             issues.append(Issue("error", "v.bad_wkt", {"value": short}, row=i + 1, column="geometry", file=name))
@@ -106,13 +113,35 @@ def read_table(data: bytes, name: str) -> tuple[pd.DataFrame | gpd.GeoDataFrame 
     """
     ext = Path(name).suffix.lower()
     if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
-        return None, [Issue("error", "v.too_large", {"size_mb": len(data) / 1024 / 1024, "limit_mb": MAX_UPLOAD_MB},
-                            file=name, line_offset=None)], None
+        return (
+            None,
+            [
+                Issue(
+                    "error",
+                    "v.too_large",
+                    {"size_mb": len(data) / 1024 / 1024, "limit_mb": MAX_UPLOAD_MB},
+                    file=name,
+                    line_offset=None,
+                )
+            ],
+            None,
+        )
     if not data.strip():
         return None, [Issue("error", "v.empty_file", file=name, line_offset=None)], None
     if ext not in ALLOWED_EXT:
-        return None, [Issue("error", "v.unsupported_type", {"ext": ext or name, "allowed": "CSV, GeoJSON, GeoPackage, ZIP (Shapefile)"},
-                            file=name, line_offset=None)], None
+        return (
+            None,
+            [
+                Issue(
+                    "error",
+                    "v.unsupported_type",
+                    {"ext": ext or name, "allowed": "CSV, GeoJSON, GeoPackage, ZIP (Shapefile)"},
+                    file=name,
+                    line_offset=None,
+                )
+            ],
+            None,
+        )
     if ext in TABLE_EXT:
         text, issues = _decode(data, name)
         if text is None:
@@ -124,21 +153,35 @@ def read_table(data: bytes, name: str) -> tuple[pd.DataFrame | gpd.GeoDataFrame 
                 if cand in header[0]:
                     sep = cand
                     header = next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=cand), [])
-                    issues = issues + [Issue("note", "v.delimiter_note", {"sep": "tab" if cand == "\t" else cand},
-                                             file=name, line_offset=None)]
+                    issues = [
+                        *issues,
+                        Issue(
+                            "note",
+                            "v.delimiter_note",
+                            {"sep": "tab" if cand == "\t" else cand},
+                            file=name,
+                            line_offset=None,
+                        ),
+                    ]
                     break
         names = [h.strip() for h in header]
         dups = sorted({h for h in names if h and names.count(h) > 1})
         if dups:
-            return None, issues + [Issue("error", "v.duplicate_column", column=h, file=name, line_offset=None)
-                                   for h in dups], None
+            return (
+                None,
+                issues + [Issue("error", "v.duplicate_column", column=h, file=name, line_offset=None) for h in dups],
+                None,
+            )
         try:
             df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False, sep=sep)
         except pd.errors.EmptyDataError:
-            return None, issues + [Issue("error", "v.empty_file", file=name, line_offset=None)], None
+            return None, [*issues, Issue("error", "v.empty_file", file=name, line_offset=None)], None
         except (pd.errors.ParserError, ValueError) as exc:
-            return None, issues + [Issue("error", "v.csv_parse", {"reason": str(exc).strip()}, file=name,
-                                         line_offset=None)], None
+            return (
+                None,
+                [*issues, Issue("error", "v.csv_parse", {"reason": str(exc).strip()}, file=name, line_offset=None)],
+                None,
+            )
         if "geometry" in [str(c).strip().lstrip("\ufeff") for c in df.columns]:
             df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
             gdf, wkt_issues = _wkt_table(df, name)
@@ -169,7 +212,7 @@ def read_table(data: bytes, name: str) -> tuple[pd.DataFrame | gpd.GeoDataFrame 
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)
                     gdf = gpd.read_file(path)
-    except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds; each is the file's fault
+    except Exception as exc:
         reason = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         if any(m in reason.lower() for m in ("not recognized as", "not a zip file", "not a database")):
             fmt = FORMAT_NAMES.get(ext, ext)
@@ -205,10 +248,11 @@ def validate_bytes(layer: str, data: bytes, name: str, context: Context | None =
         return Report(layer, name, issues)
     try:
         report = validate_layer(layer, raw, file=name, context=context, line_offset=offset)
-    except Exception as exc:  # noqa: BLE001 - a bad file must never surface as a traceback
+    except Exception as exc:
         reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-        return Report(layer, name, issues + [Issue("error", "v.internal", {"reason": reason}, file=name,
-                                                   line_offset=None)])
+        return Report(
+            layer, name, [*issues, Issue("error", "v.internal", {"reason": reason}, file=name, line_offset=None)]
+        )
     report.issues[:0] = issues
     if any(i.level == "error" for i in issues):
         report.data = None

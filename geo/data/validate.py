@@ -24,12 +24,11 @@ import pandas as pd
 import pandera.pandas as pa
 import shapely
 from pyproj import CRS
-from shapely.geometry.base import BaseGeometry
 
 from geo.data import facts
 from geo.data.export import unneutralise
-from geo.i18n import t
 from geo.data.schema import LAYERS, Field, Layer
+from geo.i18n import t
 
 METRIC_CRS = "EPSG:32651"  # UTM 51N: metres in Jinpu
 OUTSIDE_DISTRICT_TOLERANCE_KM = 1.0  # piers, coastline simplification
@@ -73,8 +72,11 @@ class Issue:
             parts.append(t("v.where.column", lang, column=self.column))
         msg = self.message(lang)
         if self.expected:
-            msg += "; " + t("v.expected", lang, expected=self.expected) if lang == "en" else "；" + t(
-                "v.expected", lang, expected=self.expected)
+            msg += (
+                "; " + t("v.expected", lang, expected=self.expected)
+                if lang == "en"
+                else "；" + t("v.expected", lang, expected=self.expected)
+            )
         head = ", ".join(parts) if lang == "en" else "，".join(parts)
         label = t(f"v.level.{self.level}", lang)
         colon = "：" if lang == "zh" else ": "
@@ -121,8 +123,10 @@ class Report:
         return [self.summary(lang)] + [i.text(lang) for i in self.issues]
 
     def table(self, lang: str = "en") -> pd.DataFrame:
-        return pd.DataFrame([i.as_dict(lang) for i in self.issues],
-                            columns=["level", "file", "row", "line", "column", "message", "expected"])
+        return pd.DataFrame(
+            [i.as_dict(lang) for i in self.issues],
+            columns=["level", "file", "row", "line", "column", "message", "expected"],
+        )
 
 
 @dataclass
@@ -166,8 +170,9 @@ class _Checker:
         self.issues: list[Issue] = []
 
     def add(self, level, key, row=None, column=None, expected=None, **params):
-        self.issues.append(Issue(level, key, params, None if row is None else int(row), column,
-                                 self.file, self.line_offset, expected))
+        self.issues.append(
+            Issue(level, key, params, None if row is None else int(row), column, self.file, self.line_offset, expected)
+        )
 
     def error(self, key, row=None, column=None, expected=None, **params):
         self.add("error", key, row, column, expected, **params)
@@ -181,6 +186,7 @@ class _Checker:
 
 
 # ---------------------------------------------------------------- columns
+
 
 def _normalise_columns(df: pd.DataFrame, layer: Layer) -> pd.DataFrame:
     """Strip headers; map Shapefile's 10-character truncations back to full names."""
@@ -203,8 +209,9 @@ def _by_description(col: str, layer: Layer) -> list[str]:
     c = col.strip().lower()
     if len(c) < 2:
         return []
-    exact = [f.name for f in layer.fields
-             if c == f.desc_zh.split("（")[0].lower() or c == f.desc_en.split(" (")[0].lower()]
+    exact = [
+        f.name for f in layer.fields if c == f.desc_zh.split("（")[0].lower() or c == f.desc_en.split(" (")[0].lower()
+    ]
     if len(exact) == 1:
         return exact
     hits = [f.name for f in layer.fields if c in f.desc_zh.split("（")[0].lower()]
@@ -236,6 +243,7 @@ def _check_columns(df: pd.DataFrame, ck: _Checker) -> None:
 
 # ---------------------------------------------------------------- cells
 
+
 def _blank(v) -> bool:
     if v is None:
         return True
@@ -265,8 +273,7 @@ def _parse_column(series: pd.Series, f: Field, ck: _Checker, ctx: Context) -> pd
             out.append(None)
             continue
         if f.kind in ("int", "float"):
-            num = pd.to_numeric(s.replace(",", "") if re.fullmatch(r"[\d,]+(\.\d+)?", s) else s,
-                                errors="coerce")
+            num = pd.to_numeric(s.replace(",", "") if re.fullmatch(r"[\d,]+(\.\d+)?", s) else s, errors="coerce")
             if pd.isna(num) or not np.isfinite(num):
                 ck.error("v.not_number", row, f.name, _expected(f), value=s)
                 out.append(None)
@@ -301,8 +308,11 @@ def _parse_column(series: pd.Series, f: Field, ck: _Checker, ctx: Context) -> pd
                 else:
                     good.append(c)
             out.append(";".join(good) if good else None)
-        elif f.kind == "date" and isinstance(raw, (pd.Timestamp, datetime.date)) and not (
-                isinstance(raw, datetime.datetime) and raw.time() != datetime.time(0)):
+        elif (
+            f.kind == "date"
+            and isinstance(raw, (pd.Timestamp, datetime.date))
+            and not (isinstance(raw, datetime.datetime) and raw.time() != datetime.time(0))
+        ):
             out.append(raw.strftime("%Y-%m-%d"))  # a date field of a GeoPackage or GeoJSON
         elif f.kind == "date":
             try:
@@ -404,6 +414,7 @@ def _text_warnings(df: pd.DataFrame, layer: Layer, ck: _Checker) -> None:
 
 # ---------------------------------------------------------------- geometry
 
+
 def _in_bounds(lon, lat, pad=0.3) -> bool:
     minx, miny, maxx, maxy = facts.DISTRICT_BOUNDS
     return (minx - pad) <= lon <= (maxx + pad) and (miny - pad) <= lat <= (maxy + pad)
@@ -412,7 +423,13 @@ def _in_bounds(lon, lat, pad=0.3) -> bool:
 def _handle_crs(gdf: gpd.GeoDataFrame, ck: _Checker) -> gpd.GeoDataFrame | None:
     if gdf.crs is None:
         b = gdf.total_bounds if len(gdf) else np.array([0, 0, 0, 0])
-        if np.all(np.isfinite(b)) and -180 <= b[0] <= 180 and -180 <= b[2] <= 180 and -90 <= b[1] <= 90 and -90 <= b[3] <= 90:
+        if (
+            np.all(np.isfinite(b))
+            and -180 <= b[0] <= 180
+            and -180 <= b[2] <= 180
+            and -90 <= b[1] <= 90
+            and -90 <= b[3] <= 90
+        ):
             ck.issues.append(Issue("note", "v.crs_assumed", {}, file=ck.file, line_offset=None))
             return gdf.set_crs(4326)
         ck.error("v.crs_unknown", bounds=_bounds_text(b))
@@ -422,7 +439,7 @@ def _handle_crs(gdf: gpd.GeoDataFrame, ck: _Checker) -> gpd.GeoDataFrame | None:
         return _degrees_or_error(gdf.set_crs(4326, allow_override=True), ck)
     try:
         out = gdf.to_crs(4326)
-    except Exception:  # noqa: BLE001 - an unusable CRS is the user's error to fix
+    except Exception:
         ck.error("v.crs_unusable", crs=str(crs.name))
         return None
     name = crs.to_string() if crs.to_epsg() is None else f"EPSG:{crs.to_epsg()}"
@@ -449,7 +466,7 @@ def _degrees_or_error(gdf: gpd.GeoDataFrame, ck: _Checker) -> gpd.GeoDataFrame |
         if g is None or g.is_empty:
             continue
         x0, y0, x1, y1 = g.bounds
-        if -180 <= x0 and x1 <= 180 and -90 <= y0 and y1 <= 90:
+        if x0 >= -180 and x1 <= 180 and y0 >= -90 and y1 <= 90:
             continue
         if shapely.box(y0, x0, y1, x1).intersects(area):
             ck.error("v.geom_swapped", i + 1, "geometry")
@@ -466,8 +483,7 @@ def _district_metric(ctx: Context):
     return shapely.union_all(ctx.subdistricts.to_crs(METRIC_CRS).geometry.values)
 
 
-def _check_point_rows(df: pd.DataFrame, ck: _Checker, ctx: Context, code_col: str,
-                      swapped_rows: set[int]) -> None:
+def _check_point_rows(df: pd.DataFrame, ck: _Checker, ctx: Context, code_col: str, swapped_rows: set[int]) -> None:
     """Outside the district and outside the stated subdistrict(s). Vectorised: the
     containing subdistrict of every point comes from one STRtree query."""
     if ctx.subdistricts is None:
@@ -595,12 +611,16 @@ def _polygon_checks(gdf: gpd.GeoDataFrame, ck: _Checker) -> gpd.GeoSeries:
             reason = shapely.is_valid_reason(g)
             fixed = shapely.make_valid(g)
             if fixed.geom_type == "GeometryCollection":
-                fixed = shapely.union_all([p for p in shapely.get_parts(fixed)
-                                           if p.geom_type in ("Polygon", "MultiPolygon")])
+                fixed = shapely.union_all(
+                    [p for p in shapely.get_parts(fixed) if p.geom_type in ("Polygon", "MultiPolygon")]
+                )
             # compare areas in km² using the metric CRS
             a_fixed = gpd.GeoSeries([fixed], crs=4326).to_crs(METRIC_CRS).area.iloc[0]
-            a_hull = gpd.GeoSeries([shapely.Polygon(g.exterior) if g.geom_type == "Polygon" else g.convex_hull],
-                                   crs=4326).to_crs(METRIC_CRS).area.iloc[0]
+            a_hull = (
+                gpd.GeoSeries([shapely.Polygon(g.exterior) if g.geom_type == "Polygon" else g.convex_hull], crs=4326)
+                .to_crs(METRIC_CRS)
+                .area.iloc[0]
+            )
             # a self-intersecting ring ("bowtie") has no meaningful area: reject it when the
             # repaired shape loses most of its outline's extent; small slivers are repaired.
             if fixed.is_empty or fixed.geom_type not in ("Polygon", "MultiPolygon") or a_hull <= 0:
@@ -620,8 +640,10 @@ def _polygon_checks(gdf: gpd.GeoDataFrame, ck: _Checker) -> gpd.GeoSeries:
 
 # ---------------------------------------------------------------- entry
 
-def validate_layer(layer_key: str, raw: pd.DataFrame, file: str = "", context: Context | None = None,
-                   line_offset: int | None = 1) -> Report:
+
+def validate_layer(
+    layer_key: str, raw: pd.DataFrame, file: str = "", context: Context | None = None, line_offset: int | None = 1
+) -> Report:
     """Validate a raw table for ``layer_key``.
 
     ``raw`` is a DataFrame of text cells (from a CSV; ``line_offset=1`` for the header)
@@ -700,8 +722,11 @@ def validate_layer(layer_key: str, raw: pd.DataFrame, file: str = "", context: C
         if f.name in df.columns:
             typed[f.name] = _parse_column(df[f.name], f, ck, ctx)
         else:
-            typed[f.name] = pd.array([None] * len(df), dtype="Int64") if f.kind == "int" else (
-                np.nan if f.kind == "float" else None)
+            typed[f.name] = (
+                pd.array([None] * len(df), dtype="Int64")
+                if f.kind == "int"
+                else (np.nan if f.kind == "float" else None)
+            )
     skip_cells = {(i.row, i.column) for i in ck.issues if i.row is not None}
     skip_cells |= {(r, c) for r in geomless for c in ("lat", "lon")}
 
@@ -760,8 +785,9 @@ def validate_layer(layer_key: str, raw: pd.DataFrame, file: str = "", context: C
 
     if ck.failed:
         return Report(layer_key, file, ck.issues)
-    pts = [shapely.Point(lo, la) if pd.notna(la) and pd.notna(lo) else None
-           for la, lo in zip(typed["lat"], typed["lon"])]
+    pts = [
+        shapely.Point(lo, la) if pd.notna(la) and pd.notna(lo) else None for la, lo in zip(typed["lat"], typed["lon"])
+    ]
     out = gpd.GeoDataFrame(typed, geometry=pts, crs=4326)
     return Report(layer_key, file, ck.issues, out)
 

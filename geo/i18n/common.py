@@ -2,15 +2,22 @@
 
 STRINGS = {
     "app.title": {"zh": "金普惠民地图", "en": "Jinpu Livelihood Map"},
-    "app.subtitle": {"zh": "2025年金普新区30项惠民实事与60个老年助餐点",
-                     "en": "Jinpu New Area's 30 livelihood projects and 60 elderly meal points of 2025"},
+    "app.subtitle": {
+        "zh": "2025年金普新区30项惠民实事与60个老年助餐点",
+        "en": "Jinpu New Area's 30 livelihood projects and 60 elderly meal points of 2025",
+    },
     "app.language": {"zh": "语言 / Language", "en": "语言 / Language"},
     "app.lang.zh": {"zh": "中文", "en": "中文"},
     "app.lang.en": {"zh": "English", "en": "English"},
     "app.elder_mode": {"zh": "大字模式", "en": "Large text"},
-    "app.elder_mode.help": {"zh": "适老化模式：更大的文字和按钮，只显示要点", "en": "Elder mode: larger text and buttons, essentials only"},
-    "app.data_banner": {"zh": "正在使用您上传的数据（仅本次浏览有效）：{layers}",
-                        "en": "Using your uploaded data (this browser session only): {layers}"},
+    "app.elder_mode.help": {
+        "zh": "适老化模式：更大的文字和按钮，只显示要点",
+        "en": "Elder mode: larger text and buttons, essentials only",
+    },
+    "app.data_banner": {
+        "zh": "正在使用您上传的数据（仅本次浏览有效）：{layers}",
+        "en": "Using your uploaded data (this browser session only): {layers}",
+    },
     "app.back_to_bundled": {"zh": "恢复内置数据", "en": "Back to the bundled data"},
     "nav.overview": {"zh": "总览地图", "en": "Overview map"},
     "nav.finder": {"zh": "找助餐点", "en": "Find a meal point"},
@@ -27,7 +34,10 @@ STRINGS = {
     "precision.subdistrict": {"zh": "街道级", "en": "subdistrict level"},
     "precision.district": {"zh": "全区性（无具体地点）", "en": "district-wide (no site)"},
     "meal.precision.illustrative": {"zh": "示意位置，并非真实地址", "en": "illustrative position, not a real address"},
-    "meal.precision.subdistrict": {"zh": "仅知所在街道，图上位置为示意", "en": "only the subdistrict is known; the position shown is illustrative"},
+    "meal.precision.subdistrict": {
+        "zh": "仅知所在街道，图上位置为示意",
+        "en": "only the subdistrict is known; the position shown is illustrative",
+    },
     "meal.precision.address": {"zh": "按地址定位", "en": "located from its address"},
     "meal.precision.surveyed": {"zh": "实测位置", "en": "surveyed position"},
     "meal.kind.center": {"zh": "街道助餐服务中心（自有厨房）", "en": "subdistrict meal centre (own kitchen)"},
@@ -51,8 +61,10 @@ STRINGS = {
     "legend.title": {"zh": "图例", "en": "Legend"},
     "legend.district_wide": {"zh": "全区性项目（无具体地点）", "en": "District-wide projects (no site)"},
     "map.district_wide": {"zh": "全区性项目 {n} 项", "en": "{n} district-wide projects"},
-    "map.district_wide_note": {"zh": "这些项目面向全区或未公布具体地点，此标记不代表位置。",
-                               "en": "These projects cover the whole district or have no published site; this marker is not a location."},
+    "map.district_wide_note": {
+        "zh": "这些项目面向全区或未公布具体地点，此标记不代表位置。",
+        "en": "These projects cover the whole district or have no published site; this marker is not a location.",
+    },
     "map.fullscreen": {"zh": "全屏", "en": "Full screen"},
     "map.locate": {"zh": "定位到我的位置", "en": "Show my location"},
     "map.base.blank": {"zh": "空白底图（离线）", "en": "Blank (offline)"},
@@ -63,14 +75,20 @@ STRINGS = {
     "map.attr.osm": {"zh": "© OpenStreetMap 贡献者", "en": "© OpenStreetMap contributors"},
     "map.attr.amap": {"zh": "© 高德地图 (GCJ-02)", "en": "© Amap / AutoNavi (GCJ-02)"},
     "map.attr.amap_sat": {"zh": "© 高德地图 卫星影像 (GCJ-02)", "en": "© Amap / AutoNavi imagery (GCJ-02)"},
-    "map.attr.data": {"zh": "区界 DataV.GeoAtlas（仅供学习）；街道边界为示意",
-                      "en": "Outline: DataV.GeoAtlas (for learning); schematic subdistricts"},
-    "note.schematic_short": {"zh": "街道边界为示意；助餐点位置为示意。", "en": "Subdistrict boundaries and meal-point positions are illustrative."},
+    "map.attr.data": {
+        "zh": "区界 DataV.GeoAtlas（仅供学习）；街道边界为示意",
+        "en": "Outline: DataV.GeoAtlas (for learning); schematic subdistricts",
+    },
+    "note.schematic_short": {
+        "zh": "街道边界为示意；助餐点位置为示意。",
+        "en": "Subdistrict boundaries and meal-point positions are illustrative.",
+    },
     "note.schematic": {
         "zh": "说明：街道边界是根据街道驻地估计位置生成的示意分区，并非官方边界；区界来自 DataV.GeoAtlas，仅供学习交流。"
-              "60个助餐点的总数和“街道全覆盖”来自2025年报告，但各点地址及各街道分布未公布，图上位置均为示意。",
+        "60个助餐点的总数和“街道全覆盖”来自2025年报告，但各点地址及各街道分布未公布，图上位置均为示意。",
         "en": "Note: subdistrict boundaries are a schematic partition built from estimated seat positions, not official "
-              "boundaries; the district outline comes from DataV.GeoAtlas, for learning only. The total of 60 meal "
-              "points and full subdistrict coverage come from the 2025 report, but their addresses and spread over "
-              "subdistricts were not published: every position shown is illustrative."},
+        "boundaries; the district outline comes from DataV.GeoAtlas, for learning only. The total of 60 meal "
+        "points and full subdistrict coverage come from the 2025 report, but their addresses and spread over "
+        "subdistricts were not published: every position shown is illustrative.",
+    },
 }

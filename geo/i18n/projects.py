@@ -2,14 +2,18 @@
 
 STRINGS = {
     "pj.title": {"zh": "2025年惠民实事项目清单", "en": "The 2025 livelihood projects"},
-    "pj.intro": {"zh": "30项惠民实事，分6个领域，全部于2025年底前完成。位置精度各不相同：未公布地点的项目按全区性项目显示，不分摊到街道。",
-                 "en": "30 livelihood projects in 6 sectors, all completed by the end of 2025. Location precision varies: "
-                       "projects with no published site are shown as district-wide, never spread over subdistricts."},
+    "pj.intro": {
+        "zh": "30项惠民实事，分6个领域，全部于2025年底前完成。位置精度各不相同：未公布地点的项目按全区性项目显示，不分摊到街道。",
+        "en": "30 livelihood projects in 6 sectors, all completed by the end of 2025. Location precision varies: "
+        "projects with no published site are shown as district-wide, never spread over subdistricts.",
+    },
     "pj.total": {"zh": "项目总投资（整体）", "en": "Programme investment (total)"},
     "pj.total_value": {"zh": "{total:.2f}亿元", "en": "¥{bn:.3f} bn"},
-    "pj.total_note": {"zh": "总投资{total:.2f}亿元为{n}项合计。只公布了总投资，没有公布单个项目的投资额，因此这里不显示分项投资。",
-                      "en": "The total of 33.88亿元 (¥{bn:.3f} billion) covers all {n} projects together. Only the programme total "
-                            "was published; no per-project investment exists, so none is shown."},
+    "pj.total_note": {
+        "zh": "总投资{total:.2f}亿元为{n}项合计。只公布了总投资，没有公布单个项目的投资额，因此这里不显示分项投资。",
+        "en": "The total of 33.88亿元 (¥{bn:.3f} billion) covers all {n} projects together. Only the programme total "
+        "was published; no per-project investment exists, so none is shown.",
+    },
     "pj.count": {"zh": "项目数", "en": "Projects"},
     "pj.sectors": {"zh": "领域数", "en": "Sectors"},
     "pj.chart.title": {"zh": "各领域项目数", "en": "Projects by sector"},
@@ -20,8 +24,10 @@ STRINGS = {
     "pj.filter.sector": {"zh": "领域", "en": "Sector"},
     "pj.filter.subdistrict": {"zh": "街道", "en": "Subdistrict"},
     "pj.filter.precision": {"zh": "位置精度", "en": "Location precision"},
-    "pj.filter.note": {"zh": "按街道筛选时，全区性项目不会出现（它们没有具体街道）。",
-                       "en": "Filtering by subdistrict leaves out district-wide projects (they have no subdistrict)."},
+    "pj.filter.note": {
+        "zh": "按街道筛选时，全区性项目不会出现（它们没有具体街道）。",
+        "en": "Filtering by subdistrict leaves out district-wide projects (they have no subdistrict).",
+    },
     "pj.shown": {"zh": "显示 {n} / {total} 项", "en": "Showing {n} of {total} projects"},
     "pj.none": {"zh": "没有符合条件的项目。", "en": "No project matches."},
     "pj.col.id": {"zh": "编号", "en": "Id"},
@@ -43,8 +49,10 @@ STRINGS = {
     "pj.detail.no_figures": {"zh": "未公布具体数字。", "en": "No figures were published."},
     "pj.detail.figures_note": {"zh": "数字说明", "en": "Note on the figures"},
     "pj.detail.status": {"zh": "状态", "en": "Status"},
-    "pj.detail.map_note": {"zh": "高亮区域为项目涉及的街道（示意边界）；全区性项目高亮整个新区。",
-                           "en": "Highlighted: the subdistricts the project covers (schematic boundaries); district-wide projects highlight the whole district."},
+    "pj.detail.map_note": {
+        "zh": "高亮区域为项目涉及的街道（示意边界）；全区性项目高亮整个新区。",
+        "en": "Highlighted: the subdistricts the project covers (schematic boundaries); district-wide projects highlight the whole district.",
+    },
     "pj.district_wide": {"zh": "全区", "en": "District-wide"},
     "pj.district_wide_long": {"zh": "全区性项目（未公布具体地点）", "en": "District-wide (no published site)"},
     "pj.map.footprint": {"zh": "项目所在街道", "en": "The project's subdistricts"},

@@ -18,8 +18,8 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo.data import facts
 from geo.core.datum import shift_gdf, wgs84_to_gcj02
+from geo.data import facts
 from geo.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,10 @@ STATIC_DIR = ROOT / "static"
 VENDOR_URL = "/app/static/vendor"  # served by Streamlit ([server] enableStaticServing)
 
 # district extent for the initial view (south-west, north-east)
-DISTRICT_FIT = [[facts.DISTRICT_BOUNDS[1], facts.DISTRICT_BOUNDS[0]], [facts.DISTRICT_BOUNDS[3], facts.DISTRICT_BOUNDS[2]]]
+DISTRICT_FIT = [
+    [facts.DISTRICT_BOUNDS[1], facts.DISTRICT_BOUNDS[0]],
+    [facts.DISTRICT_BOUNDS[3], facts.DISTRICT_BOUNDS[2]],
+]
 DISTRICT_CENTER = (39.24, 121.87)
 # The anchor of district-wide projects: an explicit, labelled marker in the sea off the
 # east coast, so that it is never read as a place in a subdistrict.
@@ -99,10 +102,18 @@ BASEMAPS = {
     # key: (tile URL, datum, attribution key, extra options)
     "blank": (None, "wgs84", "map.attr.blank", {}),
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "wgs84", "map.attr.osm", {"max_zoom": 19}),
-    "amap": ("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
-             "gcj02", "map.attr.amap", {"subdomains": "1234", "max_zoom": 18}),
-    "amap_sat": ("https://webst0{s}.is.autonavi.com/appmaptile?style=6&x={x}&y={y}&z={z}",
-                 "gcj02", "map.attr.amap_sat", {"subdomains": "1234", "max_zoom": 18}),
+    "amap": (
+        "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+        "gcj02",
+        "map.attr.amap",
+        {"subdomains": "1234", "max_zoom": 18},
+    ),
+    "amap_sat": (
+        "https://webst0{s}.is.autonavi.com/appmaptile?style=6&x={x}&y={y}&z={z}",
+        "gcj02",
+        "map.attr.amap_sat",
+        {"subdomains": "1234", "max_zoom": 18},
+    ),
 }
 
 
@@ -111,11 +122,15 @@ def basemap_datum(base: str) -> str:
 
 
 # Inline SVG icons: a font may lack the ⛶ / ⌖ glyphs (they showed as empty boxes).
-FULLSCREEN_SVG = ('<svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true" style="vertical-align:middle">'
-                  '<path d="M2 7V2h5M11 2h5v5M16 11v5h-5M7 16H2v-5" fill="none" stroke="#111" stroke-width="2.2"/></svg>')
-LOCATE_SVG = ('<svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true" style="vertical-align:middle">'
-              '<circle cx="9" cy="9" r="5" fill="none" stroke="#111" stroke-width="2"/><circle cx="9" cy="9" r="1.8" fill="#111"/>'
-              '<path d="M9 0v4M9 14v4M0 9h4M14 9h4" stroke="#111" stroke-width="2"/></svg>')
+FULLSCREEN_SVG = (
+    '<svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true" style="vertical-align:middle">'
+    '<path d="M2 7V2h5M11 2h5v5M16 11v5h-5M7 16H2v-5" fill="none" stroke="#111" stroke-width="2.2"/></svg>'
+)
+LOCATE_SVG = (
+    '<svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true" style="vertical-align:middle">'
+    '<circle cx="9" cy="9" r="5" fill="none" stroke="#111" stroke-width="2"/><circle cx="9" cy="9" r="1.8" fill="#111"/>'
+    '<path d="M9 0v4M9 14v4M0 9h4M14 9h4" stroke="#111" stroke-width="2"/></svg>'
+)
 
 
 class _Controls(MacroElement):
@@ -251,15 +266,24 @@ class _Css(MacroElement):
     _template = Template("""{% macro header(this, kwargs) %}""" + MAP_CSS + """{% endmacro %}""")
 
 
-def base_map(lang: str = "zh", base: str = "blank", height_fit: bool = True, locate: bool = True,
-             zoom_control: bool = True) -> folium.Map:
+def base_map(
+    lang: str = "zh", base: str = "blank", height_fit: bool = True, locate: bool = True, zoom_control: bool = True
+) -> folium.Map:
     """The constant part of the map: local Leaflet, a base layer, CSS and controls.
 
     Build it once per (language, base) and keep it: changing layers go through
     ``st_folium(feature_group_to_add=...)`` so the iframe is not remounted.
     """
-    m = folium.Map(location=DISTRICT_CENTER, zoom_start=10, tiles=None, control_scale=True,
-                   zoom_control=zoom_control, prefer_canvas=False, zoom_snap=0.25, zoom_delta=0.5)
+    m = folium.Map(
+        location=DISTRICT_CENTER,
+        zoom_start=10,
+        tiles=None,
+        control_scale=True,
+        zoom_control=zoom_control,
+        prefer_canvas=False,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
     m.default_js = list(LOCAL_JS)
     m.default_css = list(LOCAL_CSS)
     url, _datum, attr_key, opts = BASEMAPS[base]
@@ -286,17 +310,21 @@ SHAPES = {
 
 def sector_svg(key: str, size: int = 28) -> str:
     s = facts.SECTOR_BY_KEY[key]
-    return (f'<svg width="{size}" height="{size}" viewBox="0 0 28 28" aria-hidden="true">'
-            f'<path d="{SHAPES[key]}" fill="{s.color}" stroke="#111" stroke-width="1.5"/>'
-            f'<text x="14" y="18.5" text-anchor="middle" font-size="11" font-weight="700" fill="#fff" '
-            f'stroke="#000" stroke-width="0.6" paint-order="stroke">{s.symbol}</text></svg>')
+    return (
+        f'<svg width="{size}" height="{size}" viewBox="0 0 28 28" aria-hidden="true">'
+        f'<path d="{SHAPES[key]}" fill="{s.color}" stroke="#111" stroke-width="1.5"/>'
+        f'<text x="14" y="18.5" text-anchor="middle" font-size="11" font-weight="700" fill="#fff" '
+        f'stroke="#000" stroke-width="0.6" paint-order="stroke">{s.symbol}</text></svg>'
+    )
 
 
 def meal_svg(size: int = 26, number: int | None = None) -> str:
     label = str(number) if number is not None else MEAL_SYMBOL
-    return (f'<svg width="{size}" height="{size}" viewBox="0 0 26 26" aria-hidden="true">'
-            f'<rect x="1.5" y="1.5" width="23" height="23" rx="6" fill="{MEAL_COLOR}" stroke="#fff" stroke-width="2"/>'
-            f'<text x="13" y="18" text-anchor="middle" font-size="13" font-weight="700" fill="#fff">{label}</text></svg>')
+    return (
+        f'<svg width="{size}" height="{size}" viewBox="0 0 26 26" aria-hidden="true">'
+        f'<rect x="1.5" y="1.5" width="23" height="23" rx="6" fill="{MEAL_COLOR}" stroke="#fff" stroke-width="2"/>'
+        f'<text x="13" y="18" text-anchor="middle" font-size="13" font-weight="700" fill="#fff">{label}</text></svg>'
+    )
 
 
 def sector_label(key: str, lang: str) -> str:
@@ -304,6 +332,7 @@ def sector_label(key: str, lang: str) -> str:
 
 
 # ---------------------------------------------------------------- popups
+
 
 def _fig_lines(row, lang: str) -> list[str]:
     from geo.data.schema import FIGURE_FIELDS
@@ -321,13 +350,15 @@ def project_popup_html(row, lang: str) -> str:
     name = row["name_zh"] if lang == "zh" else row["name_en"]
     summary = row.get("summary_zh" if lang == "zh" else "summary_en")
     prec = row["location_precision"]
-    parts = [f'<div class="jp-popup"><h4>{esc(name)}</h4>',
-             f'<div>{sector_svg(row["sector"], 18)} {esc(sector_label(row["sector"], lang))}</div>']
+    parts = [
+        f'<div class="jp-popup"><h4>{esc(name)}</h4>',
+        f"<div>{sector_svg(row['sector'], 18)} {esc(sector_label(row['sector'], lang))}</div>",
+    ]
     if summary and not pd.isna(summary):
         parts.append(f"<p>{esc(summary)}</p>")
     figs = _fig_lines(row, lang)
     if figs:
-        parts.append(f'<div><b>{esc(t("popup.figures", lang))}</b> ' + "; ".join(figs))
+        parts.append(f"<div><b>{esc(t('popup.figures', lang))}</b> " + "; ".join(figs))
         note = row.get("figures_note")
         if note and not pd.isna(note):
             parts.append(f' <span class="muted">({esc(note)})</span>')
@@ -361,18 +392,27 @@ def meal_popup_html(row, lang: str, subdistrict_name: str = "") -> str:
         rows.append((t(f"meal.{col}", lang), v))
     cells = "".join(f"<tr><td><b>{esc(k)}</b></td><td>{esc(v)}</td></tr>" for k, v in rows)
     sep = "、" if lang == "zh" else ", "
-    miss = (f'<div><b>{esc(np_)}:</b> {esc(sep.join(missing))}</div>' if missing else "")
+    miss = f"<div><b>{esc(np_)}:</b> {esc(sep.join(missing))}</div>" if missing else ""
     prec = row["location_precision"]
-    return (f'<div class="jp-popup"><h4>{esc(name)}</h4><table>{cells}</table>{miss}'
-            f'<div class="muted">{esc(t("popup.precision", lang))}: {esc(t("meal.precision." + prec, lang))}</div></div>')
+    return (
+        f'<div class="jp-popup"><h4>{esc(name)}</h4><table>{cells}</table>{miss}'
+        f'<div class="muted">{esc(t("popup.precision", lang))}: {esc(t("meal.precision." + prec, lang))}</div></div>'
+    )
 
 
 # ---------------------------------------------------------------- layers
 
-def subdistrict_layer(subdistricts: gpd.GeoDataFrame, lang: str, datum: str = "wgs84",
-                      tooltips: dict[str, str] | None = None, labels: bool = True,
-                      name: str | None = None, style: dict | None = None,
-                      emphasis: str | None = None) -> folium.FeatureGroup:
+
+def subdistrict_layer(
+    subdistricts: gpd.GeoDataFrame,
+    lang: str,
+    datum: str = "wgs84",
+    tooltips: dict[str, str] | None = None,
+    labels: bool = True,
+    name: str | None = None,
+    style: dict | None = None,
+    emphasis: str | None = None,
+) -> folium.FeatureGroup:
     """Outlines with escaped tooltips (pre-built HTML per code) and optional name labels;
     the subdistrict ``emphasis`` (a code) is drawn with a heavier outline."""
     fg = folium.FeatureGroup(name=name or t("layer.subdistricts", lang))
@@ -388,14 +428,16 @@ def subdistrict_layer(subdistricts: gpd.GeoDataFrame, lang: str, datum: str = "w
     folium.GeoJson(
         gdf.to_json(),
         name="subdistricts",
-        style_function=lambda f, st=st: (st if f["properties"]["code"] != emphasis else
-                                          {**st, "weight": 4, "color": "#000", "fillOpacity": 0.18}),
+        style_function=lambda f, st=st: (
+            st if f["properties"]["code"] != emphasis else {**st, "weight": 4, "color": "#000", "fillOpacity": 0.18}
+        ),
         highlight_function=lambda _f: {"weight": 3, "color": "#000"},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
     ).add_to(fg)
     if labels:
-        for c, nz, ne, geom in zip(subdistricts["code"], subdistricts["name_zh"], subdistricts["name_en"],
-                                   subdistricts.geometry):
+        for _c, nz, ne, geom in zip(
+            subdistricts["code"], subdistricts["name_zh"], subdistricts["name_en"], subdistricts.geometry
+        ):
             p = geom.representative_point()
             lat, lon = p.y, p.x
             if datum == "gcj02":
@@ -403,8 +445,12 @@ def subdistrict_layer(subdistricts: gpd.GeoDataFrame, lang: str, datum: str = "w
             text = esc(nz.replace("街道", "") if lang == "zh" else ne)
             folium.Marker(
                 (float(lat), float(lon)),
-                icon=folium.DivIcon(html=f'<div class="jp-sublabel">{text}</div>', icon_size=(90, 16),
-                                    icon_anchor=(45, 8), class_name="jp-icon"),
+                icon=folium.DivIcon(
+                    html=f'<div class="jp-sublabel">{text}</div>',
+                    icon_size=(90, 16),
+                    icon_anchor=(45, 8),
+                    class_name="jp-icon",
+                ),
                 interactive=False,
             ).add_to(fg)
     return fg
@@ -418,42 +464,57 @@ def _latlon(lat, lon, datum):
 
 def _sector_shape(key: str) -> str:
     s = facts.SECTOR_BY_KEY[key]
-    return (f'<path d="{SHAPES[key]}" fill="{s.color}" stroke="#111" stroke-width="1.5"/>'
-            f'<text x="14" y="18.5" text-anchor="middle" font-size="11" font-weight="700" fill="#fff" '
-            f'stroke="#000" stroke-width="0.6" paint-order="stroke">{s.symbol}</text>')
+    return (
+        f'<path d="{SHAPES[key]}" fill="{s.color}" stroke="#111" stroke-width="1.5"/>'
+        f'<text x="14" y="18.5" text-anchor="middle" font-size="11" font-weight="700" fill="#fff" '
+        f'stroke="#000" stroke-width="0.6" paint-order="stroke">{s.symbol}</text>'
+    )
 
 
 def project_pin(key: str) -> str:
     """The project marker: the sector symbol on a short stem whose tip is the position, so a
     meal point at the same place stays visible below it."""
-    return ('<svg class="jp-pin" width="28" height="36" viewBox="0 0 28 36" aria-hidden="true">'
-            '<line x1="14" y1="24" x2="14" y2="36" stroke="#111" stroke-width="2.5"/>'
-            f'{_sector_shape(key)}</svg>')
+    return (
+        '<svg class="jp-pin" width="28" height="36" viewBox="0 0 28 36" aria-hidden="true">'
+        '<line x1="14" y1="24" x2="14" y2="36" stroke="#111" stroke-width="2.5"/>'
+        f"{_sector_shape(key)}</svg>"
+    )
 
 
 def district_wide_popup_html(wide: pd.DataFrame, lang: str) -> str:
     items = []
     for _, r in wide.iterrows():
         figs = _fig_lines(r, lang)
-        items.append(f'<li class="jp-dw-item" data-id="{esc(r["id"])}" data-sector="{esc(r["sector"])}">'
-                     f'{sector_svg(r["sector"], 14)} {esc(r["name_zh"] if lang == "zh" else r["name_en"])}'
-                     + (f' <span class="muted">({"; ".join(figs)})</span>' if figs else "") + "</li>")
+        items.append(
+            f'<li class="jp-dw-item" data-id="{esc(r["id"])}" data-sector="{esc(r["sector"])}">'
+            f"{sector_svg(r['sector'], 14)} {esc(r['name_zh'] if lang == 'zh' else r['name_en'])}"
+            + (f' <span class="muted">({"; ".join(figs)})</span>' if figs else "")
+            + "</li>"
+        )
     title = t("map.district_wide", lang, n=len(wide))
-    return (f'<div class="jp-popup"><h4>{esc(title)}</h4><p class="muted">{esc(t("map.district_wide_note", lang))}</p>'
-            f'<ul class="jp-dw-list">{"".join(items)}</ul></div>')
+    return (
+        f'<div class="jp-popup"><h4>{esc(title)}</h4><p class="muted">{esc(t("map.district_wide_note", lang))}</p>'
+        f'<ul class="jp-dw-list">{"".join(items)}</ul></div>'
+    )
 
 
 def district_wide_icon_html(wide: pd.DataFrame, lang: str) -> str:
     counts = wide["sector"].value_counts()
-    glyphs = "".join(f'<span data-sector="{esc(k)}">{sector_svg(k, 14)}{int(counts[k])}</span>'
-                     for k in facts.SECTOR_KEYS if k in counts.index)
-    return (f'<div class="jp-dw jp-district-wide" data-n="{len(wide)}" title="{esc(t("map.district_wide_note", lang))}">'
-            f'<div>&#9679; {esc(t("ov.anchor.title", lang))}</div><div>{esc(t("ov.anchor.n", lang, n=len(wide)))}</div>'
-            f'<div class="g">{glyphs}</div></div>')
+    glyphs = "".join(
+        f'<span data-sector="{esc(k)}">{sector_svg(k, 14)}{int(counts[k])}</span>'
+        for k in facts.SECTOR_KEYS
+        if k in counts.index
+    )
+    return (
+        f'<div class="jp-dw jp-district-wide" data-n="{len(wide)}" title="{esc(t("map.district_wide_note", lang))}">'
+        f"<div>&#9679; {esc(t('ov.anchor.title', lang))}</div><div>{esc(t('ov.anchor.n', lang, n=len(wide)))}</div>"
+        f'<div class="g">{glyphs}</div></div>'
+    )
 
 
-def project_layer(projects: gpd.GeoDataFrame, lang: str, datum: str = "wgs84",
-                  name: str | None = None) -> folium.FeatureGroup:
+def project_layer(
+    projects: gpd.GeoDataFrame, lang: str, datum: str = "wgs84", name: str | None = None
+) -> folium.FeatureGroup:
     """One marker per located project; district-wide projects grouped at a labelled anchor
     (off the coast, so it is never read as a place) whose popup lists them."""
     fg = folium.FeatureGroup(name=name or t("layer.projects", lang))
@@ -464,9 +525,13 @@ def project_layer(projects: gpd.GeoDataFrame, lang: str, datum: str = "wgs84",
         nm = row["name_zh"] if lang == "zh" else row["name_en"]
         folium.Marker(
             _latlon(row["lat"], row["lon"], datum),
-            icon=folium.DivIcon(html=f'<div class="jp-proj" data-id="{esc(row["id"])}" '
-                                     f'data-sector="{esc(row["sector"])}">{project_pin(row["sector"])}</div>',
-                                icon_size=(28, 36), icon_anchor=(14, 36), class_name="jp-icon"),
+            icon=folium.DivIcon(
+                html=f'<div class="jp-proj" data-id="{esc(row["id"])}" '
+                f'data-sector="{esc(row["sector"])}">{project_pin(row["sector"])}</div>',
+                icon_size=(28, 36),
+                icon_anchor=(14, 36),
+                class_name="jp-icon",
+            ),
             tooltip=folium.Tooltip(esc(nm)),
             popup=folium.Popup(project_popup_html(row, lang), max_width=320),
             z_index_offset=1000,
@@ -474,8 +539,12 @@ def project_layer(projects: gpd.GeoDataFrame, lang: str, datum: str = "wgs84",
     if len(wide):
         folium.Marker(
             _latlon(*DISTRICT_WIDE_ANCHOR, datum),
-            icon=folium.DivIcon(html=district_wide_icon_html(wide, lang), icon_size=(124, 76),
-                                icon_anchor=(62, 38), class_name="jp-icon jp-dw-anchor"),
+            icon=folium.DivIcon(
+                html=district_wide_icon_html(wide, lang),
+                icon_size=(124, 76),
+                icon_anchor=(62, 38),
+                class_name="jp-icon jp-dw-anchor",
+            ),
             tooltip=folium.Tooltip(esc(t("map.district_wide_note", lang))),
             popup=folium.Popup(district_wide_popup_html(wide, lang), max_width=340),
             z_index_offset=500,
@@ -483,8 +552,13 @@ def project_layer(projects: gpd.GeoDataFrame, lang: str, datum: str = "wgs84",
     return fg
 
 
-def meal_point_layer(meal_points: gpd.GeoDataFrame, lang: str, datum: str = "wgs84",
-                     subdistrict_names: dict[str, str] | None = None, name: str | None = None) -> folium.FeatureGroup:
+def meal_point_layer(
+    meal_points: gpd.GeoDataFrame,
+    lang: str,
+    datum: str = "wgs84",
+    subdistrict_names: dict[str, str] | None = None,
+    name: str | None = None,
+) -> folium.FeatureGroup:
     fg = folium.FeatureGroup(name=name or t("layer.meal_points", lang))
     names = subdistrict_names or {}
     for _, row in meal_points.iterrows():
@@ -492,8 +566,12 @@ def meal_point_layer(meal_points: gpd.GeoDataFrame, lang: str, datum: str = "wgs
         folium.Marker(
             _latlon(row["lat"], row["lon"], datum),
             # drawn by CSS (.jp-meal in MAP_CSS, the same look as meal_svg): 60 inline SVGs cost ≈36 kB per rerun
-            icon=folium.DivIcon(html=f'<div class="jp-meal" data-id="{esc(row["id"])}"></div>',
-                                icon_size=(26, 26), icon_anchor=(13, 13), class_name="jp-icon"),
+            icon=folium.DivIcon(
+                html=f'<div class="jp-meal" data-id="{esc(row["id"])}"></div>',
+                icon_size=(26, 26),
+                icon_anchor=(13, 13),
+                class_name="jp-icon",
+            ),
             tooltip=folium.Tooltip(esc(nm)),
             popup=folium.Popup(meal_popup_html(row, lang, names.get(row["subdistrict_code"], "")), max_width=320),
         ).add_to(fg)
@@ -520,14 +598,14 @@ class Legend(MacroElement):
     var b = L.DomUtil.create('button', 'jp-legend-toggle', d);
     b.type = 'button'; b.setAttribute('aria-expanded', 'true');
     var tt = L.DomUtil.create('span', '', b); tt.textContent = {{ this.title|tojson }};
-    var ch = L.DomUtil.create('span', 'chev', b); ch.textContent = '\u25BE';
+    var ch = L.DomUtil.create('span', 'chev', b); ch.textContent = '\u25be';
     var body = L.DomUtil.create('div', 'jp-legend-body', d);
     {% if this.dynamic %}var dyn = L.DomUtil.create('div', 'jp-legend-dyn', body);
     if (window.__jpLegendDyn !== undefined) { dyn.innerHTML = window.__jpLegendDyn; }{% endif %}
     var st = L.DomUtil.create('div', 'jp-legend-static', body);
     st.innerHTML = {{ this.body|tojson }};
     function set(open){ d.classList.toggle('collapsed', !open); b.setAttribute('aria-expanded', open ? 'true' : 'false');
-      ch.textContent = open ? '\u25BE' : '\u25B8'; }
+      ch.textContent = open ? '\u25be' : '\u25b8'; }
     L.DomEvent.on(b, 'click', function(e){ L.DomEvent.stop(e); set(d.classList.contains('collapsed')); });
     set(!(map.getSize().x < {{ this.collapse_below }}));
     L.DomEvent.disableClickPropagation(d);
@@ -539,8 +617,14 @@ class Legend(MacroElement):
 {% endmacro %}
 """)
 
-    def __init__(self, title: str, body_html: str, position: str = "bottomright", collapse_below: int = 560,
-                 dynamic: bool = False):
+    def __init__(
+        self,
+        title: str,
+        body_html: str,
+        position: str = "bottomright",
+        collapse_below: int = 560,
+        dynamic: bool = False,
+    ):
         super().__init__()
         self._name = "JpLegend"
         self.title = title
@@ -569,17 +653,23 @@ class LegendUpdate(MacroElement):
         self.html = html_
 
 
-def overview_legend(lang: str, sectors=None, extra_rows: list[str] | None = None, dynamic: bool = False,
-                    position: str = "bottomright") -> Legend:
+def overview_legend(
+    lang: str, sectors=None, extra_rows: list[str] | None = None, dynamic: bool = False, position: str = "bottomright"
+) -> Legend:
     """The map legend. With ``dynamic=True`` the sector and meal-point rows come from a
     :class:`LegendUpdate` in a feature group (with counts that follow the filters)."""
     sectors = sectors or facts.SECTOR_KEYS
-    rows = [] if dynamic else [f'<div class="row">{sector_svg(k, 18)}<span>{esc(sector_label(k, lang))}</span></div>'
-                               for k in sectors]
+    rows = (
+        []
+        if dynamic
+        else [f'<div class="row">{sector_svg(k, 18)}<span>{esc(sector_label(k, lang))}</span></div>' for k in sectors]
+    )
     if not dynamic:
         rows.append(f'<div class="row">{meal_svg(18)}<span>{esc(t("layer.meal_points", lang))}</span></div>')
-    rows.append(f'<div class="row"><span class="jp-dw" style="font-size:10px;padding:0 3px">&#9679;</span>'
-                f'<span>{esc(t("legend.district_wide", lang))}</span></div>')
+    rows.append(
+        f'<div class="row"><span class="jp-dw" style="font-size:10px;padding:0 3px">&#9679;</span>'
+        f"<span>{esc(t('legend.district_wide', lang))}</span></div>"
+    )
     rows += extra_rows or []
     title = t("legend.title", lang)
     body = "".join(rows) + f'<div class="note">{esc(t("note.schematic_short", lang))}</div>'

@@ -23,9 +23,9 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.core.datum import shift_gdf, wgs84_to_gcj02
-from geo.views.finder import COARSE_ACCURACY_M, Answer, locate_messages
 from geo.i18n import t
 from geo.maps.base import base_map, basemap_datum, esc, meal_svg
+from geo.views.finder import COARSE_ACCURACY_M, Answer, locate_messages
 
 ORIGIN_COLOR = "#0B57D0"
 LINE_COLOR = "#0B57D0"
@@ -52,14 +52,17 @@ function jpWgsToGcj(lon, lat) {
 
 
 class _Locate(MacroElement):
-    _template = Template("""
+    _template = Template(
+        """
 {% macro script(this, kwargs) %}
 (function(){
   var map = {{ this._parent.get_name() }};
   var msgs = {{ this.msgs|tojson }};
   var gcj = {{ this.gcj|tojson }};
   var coarseM = {{ this.coarse }};
-  """ + JS_WGS_TO_GCJ + """
+  """
+        + JS_WGS_TO_GCJ
+        + """
   var box = null;
   function say(key, m) {
     if (!box) { return; }
@@ -102,7 +105,8 @@ class _Locate(MacroElement):
   });
 })();
 {% endmacro %}
-""")
+"""
+    )
 
     def __init__(self, lang: str, gcj: bool):
         super().__init__()
@@ -147,8 +151,9 @@ def _ll(lat: float, lon: float, gcj: bool) -> tuple[float, float]:
     return float(lat), float(lon)
 
 
-def finder_base_map(lang: str, base: str, elder: bool, subdistricts: gpd.GeoDataFrame | None,
-                    meal_points: gpd.GeoDataFrame | None) -> folium.Map:
+def finder_base_map(
+    lang: str, base: str, elder: bool, subdistricts: gpd.GeoDataFrame | None, meal_points: gpd.GeoDataFrame | None
+) -> folium.Map:
     """The constant map of the finder page; identical for identical arguments."""
     gcj = basemap_datum(base) == "gcj02"
     m = base_map(lang, base, locate=False)
@@ -157,24 +162,40 @@ def finder_base_map(lang: str, base: str, elder: bool, subdistricts: gpd.GeoData
     if subdistricts is not None and len(subdistricts):
         sub = subdistricts[["code", "name_zh", "name_en", "geometry"]]
         sub = shift_gdf(sub, to="gcj02") if gcj else sub
-        folium.GeoJson(sub[["code", "geometry"]].to_json(), name="fd_subdistricts",
-                       style_function=lambda _f: {"color": "#455A64", "weight": 1.2, "fillColor": "#B0BEC5",
-                                                  "fillOpacity": 0.06}).add_to(m)
+        folium.GeoJson(
+            sub[["code", "geometry"]].to_json(),
+            name="fd_subdistricts",
+            style_function=lambda _f: {"color": "#455A64", "weight": 1.2, "fillColor": "#B0BEC5", "fillOpacity": 0.06},
+        ).add_to(m)
         for nz, ne, geom in zip(subdistricts["name_zh"], subdistricts["name_en"], subdistricts.geometry):
             p = geom.representative_point()
             text = esc(str(nz).replace("街道", "") if lang == "zh" else ne)
-            folium.Marker(_ll(p.y, p.x, gcj), interactive=False,
-                          icon=folium.DivIcon(html=f'<div class="jp-sublabel">{text}</div>', icon_size=(90, 16),
-                                              icon_anchor=(45, 8), class_name="jp-icon")).add_to(m)
+            folium.Marker(
+                _ll(p.y, p.x, gcj),
+                interactive=False,
+                icon=folium.DivIcon(
+                    html=f'<div class="jp-sublabel">{text}</div>',
+                    icon_size=(90, 16),
+                    icon_anchor=(45, 8),
+                    class_name="jp-icon",
+                ),
+            ).add_to(m)
     if meal_points is not None and len(meal_points):
         for lat, lon in zip(meal_points["lat"], meal_points["lon"]):
             try:
                 ll = _ll(float(lat), float(lon), gcj)
             except (TypeError, ValueError):
                 continue
-            folium.Marker(ll, interactive=False,
-                          icon=folium.DivIcon(html=f'<div class="fd-other">{meal_svg(16)}</div>', icon_size=(16, 16),
-                                              icon_anchor=(8, 8), class_name="jp-icon")).add_to(m)
+            folium.Marker(
+                ll,
+                interactive=False,
+                icon=folium.DivIcon(
+                    html=f'<div class="fd-other">{meal_svg(16)}</div>',
+                    icon_size=(16, 16),
+                    icon_anchor=(8, 8),
+                    class_name="jp-icon",
+                ),
+            ).add_to(m)
     return m
 
 
@@ -188,22 +209,36 @@ def result_layer(answer: Answer | None, lang: str, base: str, elder: bool) -> fo
     o_ll = _ll(o.lat, o.lon, gcj)
     for r in reversed(answer.results):  # the nearest drawn last, on top
         r_ll = _ll(r.lat, r.lon, gcj)
-        folium.PolyLine([o_ll, r_ll], color=LINE_COLOR, weight=3, opacity=0.8, dash_array="6 6",
-                        interactive=False).add_to(fg)
+        folium.PolyLine(
+            [o_ll, r_ll], color=LINE_COLOR, weight=3, opacity=0.8, dash_array="6 6", interactive=False
+        ).add_to(fg)
     for r in reversed(answer.results):
         r_ll = _ll(r.lat, r.lon, gcj)
         size = 36 if elder else 30
         kw = {} if elder else {"tooltip": folium.Tooltip(f"{r.rank}. {esc(r.name)}")}
-        folium.Marker(r_ll, **kw, z_index_offset=1000 * (len(answer.results) - r.rank + 1),
-                      icon=folium.DivIcon(html=f'<div class="fd-num" data-rank="{r.rank}" data-id="{esc(r.id)}">'
-                                               f'{meal_svg(size, number=r.rank)}</div>',
-                                          icon_size=(size, size), icon_anchor=(size // 2, size // 2),
-                                          class_name="jp-icon")).add_to(fg)
-    folium.Marker(o_ll, interactive=False,
-                  icon=folium.DivIcon(html=f'<div class="fd-me" data-lat="{o.lat:.6f}" data-lon="{o.lon:.6f}">'
-                                           f'{esc(t("fd.map.me", lang))}</div>',
-                                      icon_size=(34, 34), icon_anchor=(17, 17), class_name="jp-icon")).add_to(fg)
+        folium.Marker(
+            r_ll,
+            **kw,
+            z_index_offset=1000 * (len(answer.results) - r.rank + 1),
+            icon=folium.DivIcon(
+                html=f'<div class="fd-num" data-rank="{r.rank}" data-id="{esc(r.id)}">'
+                f"{meal_svg(size, number=r.rank)}</div>",
+                icon_size=(size, size),
+                icon_anchor=(size // 2, size // 2),
+                class_name="jp-icon",
+            ),
+        ).add_to(fg)
+    folium.Marker(
+        o_ll,
+        interactive=False,
+        icon=folium.DivIcon(
+            html=f'<div class="fd-me" data-lat="{o.lat:.6f}" data-lon="{o.lon:.6f}">{esc(t("fd.map.me", lang))}</div>',
+            icon_size=(34, 34),
+            icon_anchor=(17, 17),
+            class_name="jp-icon",
+        ),
+    ).add_to(fg)
     return fg
 
 
-__all__ = ["finder_base_map", "result_layer", "JS_WGS_TO_GCJ"]
+__all__ = ["JS_WGS_TO_GCJ", "finder_base_map", "result_layer"]

@@ -21,9 +21,8 @@ from __future__ import annotations
 import hashlib
 import importlib
 import io
-import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import folium
@@ -44,10 +43,25 @@ from geo.maps.base import Legend, base_map, basemap_datum, esc, shift_for_displa
 
 # --------------------------------------------------------------------------- view
 
-METRIC_KEYS = ("covered_share", "n_points", "points_per_10km2", "mean_dist_m", "p90_dist_m",
-               "points_per_10k_60plus", "pop_weighted_covered_share")
-TABLE_METRICS = ("n_points", "area_km2", "points_per_10km2", "covered_share", "mean_dist_m", "p90_dist_m",
-                 "points_per_10k_60plus", "pop_weighted_covered_share")
+METRIC_KEYS = (
+    "covered_share",
+    "n_points",
+    "points_per_10km2",
+    "mean_dist_m",
+    "p90_dist_m",
+    "points_per_10k_60plus",
+    "pop_weighted_covered_share",
+)
+TABLE_METRICS = (
+    "n_points",
+    "area_km2",
+    "points_per_10km2",
+    "covered_share",
+    "mean_dist_m",
+    "p90_dist_m",
+    "points_per_10k_60plus",
+    "pop_weighted_covered_share",
+)
 RADII = cv.RADII_M  # 300 / 500 / 1000 m (GB 50180-2018 life circles)
 MODES = cv.MODES  # straight / walking (÷ circuity 1.3)
 SCHEMES = ("quantiles", "fisher_jenks", "policy")
@@ -68,7 +82,7 @@ class View:
     k: int = 5
     base: str = "blank"
 
-    def valid(self) -> "View":
+    def valid(self) -> View:
         return View(
             metric=self.metric if self.metric in METRIC_KEYS else "covered_share",
             radius_m=int(self.radius_m) if int(self.radius_m) in RADII else 500,
@@ -95,6 +109,7 @@ def suggest_cell_m(r_eff: float) -> int:
 
 # --------------------------------------------------------------------------- dataset fingerprint
 
+
 def fingerprint(subdistricts: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> str:
     """A short hash of what the coverage figures depend on (geometry, codes, population,
     points and their subdistrict codes): the cache key of the expensive computations."""
@@ -112,6 +127,7 @@ def fingerprint(subdistricts: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> str
 
 
 # --------------------------------------------------------------------------- what-if points
+
 
 def norm_point(lon: float, lat: float) -> tuple[float, float]:
     return (round(float(lon), 6), round(float(lat), 6))
@@ -155,7 +171,7 @@ def add_point(points: list, lon: float, lat: float, district, max_n: int = MAX_W
         return pts, "cv.wi.duplicate"
     if len(pts) >= max_n:
         return pts, "cv.wi.too_many"
-    return pts + [p], None
+    return [*pts, p], None
 
 
 def remove_point(points: list, index: int) -> list:
@@ -189,6 +205,7 @@ def points_with_whatif(points: gpd.GeoDataFrame, whatif) -> gpd.GeoDataFrame:
 
 # --------------------------------------------------------------------------- values and units
 
+
 def metric_name(metric: str, lang: str) -> str:
     return t(f"cv.metric.{metric}", lang)
 
@@ -206,9 +223,7 @@ def fmt_value(metric: str, v, lang: str, unit: bool = True) -> str:
     if kind == "share":
         s = f"{v * 100:.1f}%"
         return s
-    if metric == "n_points":
-        s = f"{v:,.0f}"
-    elif kind == "distance_m":
+    if metric == "n_points" or kind == "distance_m":
         s = f"{v:,.0f}"
     elif metric == "area_km2":
         s = f"{v:,.1f}"
@@ -229,7 +244,7 @@ def fmt_delta(metric: str, d, lang: str) -> str:
 
 
 def radius_text(view: View, lang: str) -> str:
-    """"R = 500 m, straight line" or "R = 500 m walk (≈ 385 m straight line, ÷ 1.3)"."""
+    """ "R = 500 m, straight line" or "R = 500 m walk (≈ 385 m straight line, ÷ 1.3)"."""
     if view.mode == "walking":
         return t("cv.radius.walking", lang, r=view.radius_m, eff=f"{view.r_eff:,.0f}", c=cv.CIRCUITY)
     return t("cv.radius.straight", lang, r=view.radius_m)
@@ -277,13 +292,13 @@ class Choropleth:
 
     @property
     def n(self) -> int:
-        return int(len(self.values))
+        return len(self.values)
 
 
 def _class_labels(metric: str, bins: list[float], lowest: float, lang: str) -> list[str]:
     kind = cv.METRICS[metric]["kind"]
     out, lo = [], lowest
-    whole = all(abs(x * 100 - round(x * 100)) < 1e-9 for x in list(bins) + [lowest])
+    whole = all(abs(x * 100 - round(x * 100)) < 1e-9 for x in [*list(bins), lowest])
     nd = 0 if whole else 1
     for b in bins:
         if kind == "share":
@@ -295,8 +310,9 @@ def _class_labels(metric: str, bins: list[float], lowest: float, lang: str) -> l
     return out
 
 
-def choropleth(metrics: pd.DataFrame, metric: str, scheme: str = "quantiles", k: int = 5,
-               unavailable: dict | None = None) -> Choropleth:
+def choropleth(
+    metrics: pd.DataFrame, metric: str, scheme: str = "quantiles", k: int = 5, unavailable: dict | None = None
+) -> Choropleth:
     """Class breaks, colours, ranks and under-served flags of ``metric`` per subdistrict.
 
     Under-served: in the worst class (red on the map) or without any meal point."""
@@ -320,10 +336,22 @@ def choropleth(metrics: pd.DataFrame, metric: str, scheme: str = "quantiles", k:
     worst = (0 if hib is not False else n_cls - 1) if n_cls else None
     under = (classes == worst) if worst is not None else pd.Series(False, index=metrics.index)
     under = under | (metrics["n_points"] == 0)
-    ch = Choropleth(metric=metric, scheme=scheme, values=values, classes=classes, colors=colors, bins=bins,
-                    labels=labels, class_colors=cols, counts=counts, ranks=ranks, underserved=under.astype(bool),
-                    available=bool(len(finite)), reason=reason,
-                    fallback=scheme == "policy" and kind not in ("share", "distance_m"))
+    ch = Choropleth(
+        metric=metric,
+        scheme=scheme,
+        values=values,
+        classes=classes,
+        colors=colors,
+        bins=bins,
+        labels=labels,
+        class_colors=cols,
+        counts=counts,
+        ranks=ranks,
+        underserved=under.astype(bool),
+        available=bool(len(finite)),
+        reason=reason,
+        fallback=scheme == "policy" and kind not in ("share", "distance_m"),
+    )
     return ch
 
 
@@ -332,6 +360,7 @@ def class_labels(ch: Choropleth, lang: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- names, tooltips
+
 
 def names(subdistricts: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
     col = "name_zh" if lang == "zh" else "name_en"
@@ -344,8 +373,10 @@ def tooltips(ch: Choropleth, nm: dict[str, str], lang: str, delta: pd.Series | N
     n_ranked = int(ch.ranks.notna().sum())
     for code in ch.values.index:
         v = ch.values[code]
-        parts = [f'<div class="jp-tip"><b>{esc(nm.get(code, code))}</b>',
-                 f"<div>{esc(metric_name(ch.metric, lang))}: <b>{esc(fmt_value(ch.metric, v, lang))}</b></div>"]
+        parts = [
+            f'<div class="jp-tip"><b>{esc(nm.get(code, code))}</b>',
+            f"<div>{esc(metric_name(ch.metric, lang))}: <b>{esc(fmt_value(ch.metric, v, lang))}</b></div>",
+        ]
         r = ch.ranks.get(code)
         if r is not None and not pd.isna(r):
             parts.append(f"<div>{esc(t('cv.tip.rank', lang, r=int(r), n=n_ranked))}</div>")
@@ -354,7 +385,7 @@ def tooltips(ch: Choropleth, nm: dict[str, str], lang: str, delta: pd.Series | N
         if delta is not None and code in delta.index and not pd.isna(delta[code]) and abs(float(delta[code])) > 1e-12:
             parts.append(f"<div>{esc(t('cv.tip.change', lang, d=fmt_delta(ch.metric, delta[code], lang)))}</div>")
         if bool(ch.underserved.get(code, False)):
-            parts.append(f'<div><b>{esc(t("cv.underserved", lang))}</b></div>')
+            parts.append(f"<div><b>{esc(t('cv.underserved', lang))}</b></div>")
         parts.append("</div>")
         out[code] = "".join(parts)
     return out
@@ -369,20 +400,26 @@ class HatchDefs(MacroElement):
     """An SVG pattern (diagonal hatch) that the gap polygons use as their fill; added to the
     constant base map (its script never changes)."""
 
-    _template = Template("""
+    _template = Template(
+        """
 {% macro script(this, kwargs) %}
 (function(){
-  if (document.getElementById('""" + HATCH_ID + """')) { return; }
+  if (document.getElementById('"""
+        + HATCH_ID
+        + """')) { return; }
   var d = document.createElement('div');
   d.setAttribute('aria-hidden', 'true');
   d.innerHTML = '<svg width="0" height="0" style="position:absolute"><defs>'
-    + '<pattern id=\"""" + HATCH_ID + """\" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">'
+    + '<pattern id=\""""
+        + HATCH_ID
+        + """\" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">'
     + '<rect width="8" height="8" fill="rgba(40,40,40,0.06)"/>'
     + '<line x1="0" y1="0" x2="0" y2="8" stroke="#222" stroke-width="1.4" stroke-opacity="0.5"/></pattern></defs></svg>';
   document.body.appendChild(d);
 })();
 {% endmacro %}
-""")
+"""
+    )
 
     def __init__(self):
         super().__init__()
@@ -424,8 +461,9 @@ def _geojson_str(gdf: gpd.GeoDataFrame) -> str:
     return gdf.to_json(drop_id=True)
 
 
-def choropleth_layer(subdistricts: gpd.GeoDataFrame, ch: Choropleth, tips: dict[str, str], base: str,
-                     name: str = "choropleth") -> folium.FeatureGroup:
+def choropleth_layer(
+    subdistricts: gpd.GeoDataFrame, ch: Choropleth, tips: dict[str, str], base: str, name: str = "choropleth"
+) -> folium.FeatureGroup:
     fg = folium.FeatureGroup(name=name)
     gdf = subdistricts[["code", "geometry"]].copy()
     gdf["code"] = gdf["code"].astype(str)
@@ -433,9 +471,16 @@ def choropleth_layer(subdistricts: gpd.GeoDataFrame, ch: Choropleth, tips: dict[
     gdf["tip"] = [tips.get(c, "") for c in gdf["code"]]
     gdf["fill"] = [ch.colors.get(c, NO_DATA) for c in gdf["code"]]
     gdf["under"] = [bool(ch.underserved.get(c, False)) for c in gdf["code"]]
-    styles = {c: {"color": "#111" if u else "#37474F", "weight": 3.5 if u else 1.2, "fillColor": f,
-                  "fillOpacity": 0.72, "opacity": 1}
-              for c, f, u in zip(gdf["code"], gdf["fill"], gdf["under"])}
+    styles = {
+        c: {
+            "color": "#111" if u else "#37474F",
+            "weight": 3.5 if u else 1.2,
+            "fillColor": f,
+            "fillOpacity": 0.72,
+            "opacity": 1,
+        }
+        for c, f, u in zip(gdf["code"], gdf["fill"], gdf["under"])
+    }
     folium.GeoJson(
         _geojson_str(gdf[["code", "tip", "geometry"]]),
         name="choropleth",
@@ -459,8 +504,15 @@ def gap_layer(gap_geojson: str | None, base: str, name: str = "gap") -> folium.F
     folium.GeoJson(
         _geojson_str(gdf),
         name="gap",
-        style_function=lambda _f: {"color": "#222", "weight": 0.8, "opacity": 0.7, "dashArray": "3 3",
-                                   "fillColor": f"url(#{HATCH_ID})", "fillOpacity": 1, "className": "cv-gap"},
+        style_function=lambda _f: {
+            "color": "#222",
+            "weight": 0.8,
+            "opacity": 0.7,
+            "dashArray": "3 3",
+            "fillColor": f"url(#{HATCH_ID})",
+            "fillOpacity": 1,
+            "className": "cv-gap",
+        },
         interactive=False,
     ).add_to(fg)
     return fg
@@ -476,30 +528,54 @@ def whatif_layer(whatif, view: View, lang: str, name: str = "whatif") -> folium.
     fg = folium.FeatureGroup(name=name)
     for i, (lon, lat) in enumerate(whatif, start=1):
         ll = _ll(lon, lat, view.base)
-        folium.Circle(ll, radius=view.r_eff, color="#6A1B9A", weight=2, dash_array="6 4", fill=False,
-                      interactive=False).add_to(fg)
-        folium.Marker(ll, icon=folium.DivIcon(html=f'<div class="cv-wi" data-i="{i}">{i}</div>', icon_size=(28, 28),
-                                              icon_anchor=(14, 14), class_name="jp-icon"),
-                      tooltip=folium.Tooltip(esc(t("cv.wi.tip", lang, i=i, lat=f"{lat:.5f}", lon=f"{lon:.5f}"))),
-                      z_index_offset=2000).add_to(fg)
+        folium.Circle(
+            ll, radius=view.r_eff, color="#6A1B9A", weight=2, dash_array="6 4", fill=False, interactive=False
+        ).add_to(fg)
+        folium.Marker(
+            ll,
+            icon=folium.DivIcon(
+                html=f'<div class="cv-wi" data-i="{i}">{i}</div>',
+                icon_size=(28, 28),
+                icon_anchor=(14, 14),
+                class_name="jp-icon",
+            ),
+            tooltip=folium.Tooltip(esc(t("cv.wi.tip", lang, i=i, lat=f"{lat:.5f}", lon=f"{lon:.5f}"))),
+            z_index_offset=2000,
+        ).add_to(fg)
     return fg
 
 
-def suggestion_layer(sg: gpd.GeoDataFrame | None, view: View, lang: str, nm: dict[str, str],
-                     name: str = "suggestions") -> folium.FeatureGroup:
+def suggestion_layer(
+    sg: gpd.GeoDataFrame | None, view: View, lang: str, nm: dict[str, str], name: str = "suggestions"
+) -> folium.FeatureGroup:
     fg = folium.FeatureGroup(name=name)
     if sg is None or not len(sg):
         return fg
     for _, r in sg.iterrows():
         ll = _ll(r["lon"], r["lat"], view.base)
-        folium.Circle(ll, radius=view.r_eff, color="#E65100", weight=2, fill=True, fill_opacity=0.08,
-                      interactive=False).add_to(fg)
+        folium.Circle(
+            ll, radius=view.r_eff, color="#E65100", weight=2, fill=True, fill_opacity=0.08, interactive=False
+        ).add_to(fg)
         sub = r.get("subdistrict_code")
-        tip = t("cv.sg.tip", lang, rank=int(r["rank"]), sub=nm.get(str(sub), t("cv.na", lang)) if isinstance(sub, str) else t("cv.na", lang),
-                lat=f"{r['lat']:.5f}", lon=f"{r['lon']:.5f}")
-        folium.Marker(ll, icon=folium.DivIcon(html=f'<div class="cv-sg" data-rank="{int(r["rank"])}"><span>{int(r["rank"])}</span></div>',
-                                              icon_size=(28, 28), icon_anchor=(14, 14), class_name="jp-icon"),
-                      tooltip=folium.Tooltip(esc(tip)), z_index_offset=1500).add_to(fg)
+        tip = t(
+            "cv.sg.tip",
+            lang,
+            rank=int(r["rank"]),
+            sub=nm.get(str(sub), t("cv.na", lang)) if isinstance(sub, str) else t("cv.na", lang),
+            lat=f"{r['lat']:.5f}",
+            lon=f"{r['lon']:.5f}",
+        )
+        folium.Marker(
+            ll,
+            icon=folium.DivIcon(
+                html=f'<div class="cv-sg" data-rank="{int(r["rank"])}"><span>{int(r["rank"])}</span></div>',
+                icon_size=(28, 28),
+                icon_anchor=(14, 14),
+                class_name="jp-icon",
+            ),
+            tooltip=folium.Tooltip(esc(tip)),
+            z_index_offset=1500,
+        ).add_to(fg)
     return fg
 
 
@@ -513,51 +589,81 @@ def meal_layer(points: gpd.GeoDataFrame, lang: str, base: str, nm: dict[str, str
             continue
         sub = nm.get(str(r.get("subdistrict_code")), "")
         tip = f"<b>{esc(r.get(col, ''))}</b>" + (f"<br>{esc(sub)}" if sub else "")
-        folium.CircleMarker(_ll(r["lon"], r["lat"], base), radius=5, color="#ffffff", weight=1.5, fill=True,
-                            fill_color="#1B5E20", fill_opacity=1, tooltip=folium.Tooltip(tip),
-                            bubbling_mouse_events=False, class_name="cv-meal").add_to(fg)
+        folium.CircleMarker(
+            _ll(r["lon"], r["lat"], base),
+            radius=5,
+            color="#ffffff",
+            weight=1.5,
+            fill=True,
+            fill_color="#1B5E20",
+            fill_opacity=1,
+            tooltip=folium.Tooltip(tip),
+            bubbling_mouse_events=False,
+            class_name="cv-meal",
+        ).add_to(fg)
     return fg
 
 
-def legend_html(ch: Choropleth, view: View, lang: str, n_whatif: int = 0, n_sugg: int = 0,
-                show_gap: bool = True) -> str:
+def legend_html(
+    ch: Choropleth, view: View, lang: str, n_whatif: int = 0, n_sugg: int = 0, show_gap: bool = True
+) -> str:
     """The legend content: metric, R and straight/walking, class breaks with units and
     counts, no data, under-served outline, gap hatch, symbols."""
     title = metric_name(ch.metric, lang)
     unit = metric_unit(ch.metric, lang)
-    rows = [f'<div class="cv-legend" data-metric="{esc(ch.metric)}" data-scheme="{esc(ch.scheme)}">',
-            f"<h5>{esc(title)}</h5>",
-            f'<div class="sub">{esc(t("cv.legend.unit", lang, unit=unit))} · {esc(radius_text(view, lang))}</div>',
-            f'<div class="sub">{esc(t("cv.legend.scheme", lang, s=t("cv.scheme." + ch.scheme, lang)))}'
-            + (f" ({esc(t('cv.scheme.fallback.short', lang))})" if ch.fallback else "") + "</div>"]
+    rows = [
+        f'<div class="cv-legend" data-metric="{esc(ch.metric)}" data-scheme="{esc(ch.scheme)}">',
+        f"<h5>{esc(title)}</h5>",
+        f'<div class="sub">{esc(t("cv.legend.unit", lang, unit=unit))} · {esc(radius_text(view, lang))}</div>',
+        f'<div class="sub">{esc(t("cv.legend.scheme", lang, s=t("cv.scheme." + ch.scheme, lang)))}'
+        + (f" ({esc(t('cv.scheme.fallback.short', lang))})" if ch.fallback else "")
+        + "</div>",
+    ]
     if not ch.available:
         rows.append(f'<div class="sub"><b>{esc(t("cv.unavailable.short", lang))}</b></div>')
     labels = class_labels(ch, lang)
     # best class first, so the list reads from good to poor
-    order = range(len(labels) - 1, -1, -1) if ch.class_colors and cv.METRICS[ch.metric]["higher_is_better"] is not False \
+    order = (
+        range(len(labels) - 1, -1, -1)
+        if ch.class_colors and cv.METRICS[ch.metric]["higher_is_better"] is not False
         else range(len(labels))
+    )
     for i in order:
-        rows.append(f'<div class="row cv-class" data-class="{i}"><span class="sw" style="background:{ch.class_colors[i]}"></span>'
-                    f"<span>{esc(labels[i])}</span><span class=\"cnt\">{ch.counts[i]}</span></div>")
+        rows.append(
+            f'<div class="row cv-class" data-class="{i}"><span class="sw" style="background:{ch.class_colors[i]}"></span>'
+            f'<span>{esc(labels[i])}</span><span class="cnt">{ch.counts[i]}</span></div>'
+        )
     n_na = int((ch.classes < 0).sum())
     if n_na:
-        rows.append(f'<div class="row cv-class" data-class="-1"><span class="sw" style="background:{NO_DATA}"></span>'
-                    f'<span>{esc(t("cv.na.long", lang))}</span><span class="cnt">{n_na}</span></div>')
-    rows.append(f'<div class="row"><span class="sw" style="background:#fff;border:3px solid #111"></span>'
-                f'<span>{esc(t("cv.legend.underserved", lang))}</span></div>')
+        rows.append(
+            f'<div class="row cv-class" data-class="-1"><span class="sw" style="background:{NO_DATA}"></span>'
+            f'<span>{esc(t("cv.na.long", lang))}</span><span class="cnt">{n_na}</span></div>'
+        )
+    rows.append(
+        f'<div class="row"><span class="sw" style="background:#fff;border:3px solid #111"></span>'
+        f"<span>{esc(t('cv.legend.underserved', lang))}</span></div>"
+    )
     if show_gap:
-        rows.append('<div class="row"><svg width="18" height="14" aria-hidden="true" style="border:1px solid #555;flex:none">'
-                    '<rect width="18" height="14" fill="#eee"/><path d="M-2 4 L4 -2 M-2 10 L10 -2 M-2 16 L16 -2 M4 16 L20 0 M10 16 L20 6" '
-                    'stroke="#222" stroke-width="1.6"/></svg>'
-                    f'<span>{esc(t("cv.legend.gap", lang))}</span></div>')
-    rows.append('<div class="row"><svg width="18" height="14" aria-hidden="true"><circle cx="9" cy="7" r="5" fill="#1B5E20" '
-                f'stroke="#fff" stroke-width="1.5"/></svg><span>{esc(t("layer.meal_points", lang))}</span></div>')
+        rows.append(
+            '<div class="row"><svg width="18" height="14" aria-hidden="true" style="border:1px solid #555;flex:none">'
+            '<rect width="18" height="14" fill="#eee"/><path d="M-2 4 L4 -2 M-2 10 L10 -2 M-2 16 L16 -2 M4 16 L20 0 M10 16 L20 6" '
+            'stroke="#222" stroke-width="1.6"/></svg>'
+            f"<span>{esc(t('cv.legend.gap', lang))}</span></div>"
+        )
+    rows.append(
+        '<div class="row"><svg width="18" height="14" aria-hidden="true"><circle cx="9" cy="7" r="5" fill="#1B5E20" '
+        f'stroke="#fff" stroke-width="1.5"/></svg><span>{esc(t("layer.meal_points", lang))}</span></div>'
+    )
     if n_whatif:
-        rows.append(f'<div class="row"><div class="cv-wi" style="width:14px;height:14px;line-height:14px;font-size:9px">1</div>'
-                    f'<span>{esc(t("cv.legend.whatif", lang, n=n_whatif))}</span></div>')
+        rows.append(
+            f'<div class="row"><div class="cv-wi" style="width:14px;height:14px;line-height:14px;font-size:9px">1</div>'
+            f"<span>{esc(t('cv.legend.whatif', lang, n=n_whatif))}</span></div>"
+        )
     if n_sugg:
-        rows.append(f'<div class="row"><div class="cv-sg" style="width:14px;height:14px"></div>'
-                    f'<span>{esc(t("cv.legend.sugg", lang, n=n_sugg))}</span></div>')
+        rows.append(
+            f'<div class="row"><div class="cv-sg" style="width:14px;height:14px"></div>'
+            f"<span>{esc(t('cv.legend.sugg', lang, n=n_sugg))}</span></div>"
+        )
     rows.append(f'<div class="note">{esc(t("note.schematic_short", lang))}</div></div>')
     return "".join(rows)
 
@@ -569,6 +675,7 @@ SUMMARY_KEYS = ("covered_area_km2", "covered_share", "subdistricts_with_points",
 
 def summary_cards(after: dict, before: dict | None, lang: str) -> list[tuple[str, str, str, str]]:
     """(key, label, value, change) for the district figures; change is "" without what-if."""
+
     def val(s: dict, key: str) -> str:
         if key == "covered_area_km2":
             return f"{s['covered_area_km2']:,.1f} km²"
@@ -596,12 +703,16 @@ def summary_cards(after: dict, before: dict | None, lang: str) -> list[tuple[str
 def summary_html(after: dict, before: dict | None, view: View, lang: str) -> str:
     cards = []
     for key, label, value, change in summary_cards(after, before, lang):
-        note = (f'<div class="cvk-n">{esc(t("cv.sum.change", lang, d=change))}</div>' if change else "")
-        cards.append(f'<div class="cvk" data-key="{key}"><div class="cvk-v">{esc(value)}</div>'
-                     f'<div class="cvk-l">{esc(label)}</div>{note}</div>')
+        note = f'<div class="cvk-n">{esc(t("cv.sum.change", lang, d=change))}</div>' if change else ""
+        cards.append(
+            f'<div class="cvk" data-key="{key}"><div class="cvk-v">{esc(value)}</div>'
+            f'<div class="cvk-l">{esc(label)}</div>{note}</div>'
+        )
     cap = t("cv.sum.caption", lang, r=radius_text(view, lang))
-    return (f'<div class="cvk-strip" role="group" aria-label="{esc(t("cv.sum.aria", lang))}">{"".join(cards)}</div>'
-            f'<div class="cvk-cap">{esc(cap)}</div>')
+    return (
+        f'<div class="cvk-strip" role="group" aria-label="{esc(t("cv.sum.aria", lang))}">{"".join(cards)}</div>'
+        f'<div class="cvk-cap">{esc(cap)}</div>'
+    )
 
 
 SUMMARY_CSS = """<style>
@@ -615,8 +726,14 @@ SUMMARY_CSS = """<style>
 </style>"""
 
 
-def metrics_table(subdistricts: gpd.GeoDataFrame, after: pd.DataFrame, ch: Choropleth, lang: str,
-                  before: pd.DataFrame | None = None, unavailable: dict | None = None) -> pd.DataFrame:
+def metrics_table(
+    subdistricts: gpd.GeoDataFrame,
+    after: pd.DataFrame,
+    ch: Choropleth,
+    lang: str,
+    before: pd.DataFrame | None = None,
+    unavailable: dict | None = None,
+) -> pd.DataFrame:
     """Per-subdistrict table, worst first on the chosen metric (missing values last).
 
     Columns (translated headers): name, code, the chosen metric, its rank, under-served,
@@ -637,9 +754,13 @@ def metrics_table(subdistricts: gpd.GeoDataFrame, after: pd.DataFrame, ch: Choro
     df[t("cv.col.rank", lang)] = ch.ranks.reindex(after.index)
     df[t("cv.col.underserved", lang)] = [t("cv.yes", lang) if u else "" for u in ch.underserved.reindex(after.index)]
     if before is not None:
-        df[t("cv.col.change", lang, m=metric_name(m, lang))] = pct(m, (after[m] - before[m].reindex(after.index)).astype(float))
+        df[t("cv.col.change", lang, m=metric_name(m, lang))] = pct(
+            m, (after[m] - before[m].reindex(after.index)).astype(float)
+        )
     for metric in TABLE_METRICS:
-        if metric == m or (after[metric].isna().all() and (metric in unavailable or cv.METRICS[metric]["needs_population"])):
+        if metric == m or (
+            after[metric].isna().all() and (metric in unavailable or cv.METRICS[metric]["needs_population"])
+        ):
             continue
         df[header(metric)] = pct(metric, after[metric].astype(float))
     hib = cv.METRICS[m]["higher_is_better"]
@@ -652,8 +773,15 @@ def metrics_table(subdistricts: gpd.GeoDataFrame, after: pd.DataFrame, ch: Choro
         h = header(metric)
         if h in out.columns:
             kind = cv.METRICS[metric]["kind"]
-            fmts[h] = ("{:.1f}" if kind == "share" else "{:,.0f}" if kind in ("count", "distance_m")
-                       else "{:,.1f}" if kind == "area" else "{:,.2f}")
+            fmts[h] = (
+                "{:.1f}"
+                if kind == "share"
+                else "{:,.0f}"
+                if kind in ("count", "distance_m")
+                else "{:,.1f}"
+                if kind == "area"
+                else "{:,.2f}"
+            )
     chg = t("cv.col.change", lang, m=metric_name(m, lang))
     if chg in out.columns:
         fmts[chg] = "{:+.1f}" if cv.METRICS[m]["kind"] == "share" else "{:+,.2f}"
@@ -666,7 +794,9 @@ def table_csv(df: pd.DataFrame) -> bytes:
     out = df.copy()
     for col in out.columns:
         if not (pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col])):
-            out[col] = pd.Series([neutralise(v) if isinstance(v, str) else v for v in out[col]], index=out.index, dtype=object)
+            out[col] = pd.Series(
+                [neutralise(v) if isinstance(v, str) else v for v in out[col]], index=out.index, dtype=object
+            )
     out.columns = [neutralise(str(c)) for c in out.columns]
     buf = io.StringIO()
     out.to_csv(buf, index=False, lineterminator="\n")
@@ -674,6 +804,7 @@ def table_csv(df: pd.DataFrame) -> bytes:
 
 
 # --------------------------------------------------------------------------- suggestions
+
 
 @dataclass
 class SuggestRequest:
@@ -690,8 +821,14 @@ def focus_subdistricts(subdistricts: gpd.GeoDataFrame, focus) -> gpd.GeoDataFram
     return sel if len(sel) else subdistricts
 
 
-def suggest(subdistricts: gpd.GeoDataFrame, points: gpd.GeoDataFrame, view: View, req: SuggestRequest,
-            exact: bool, time_limit_s: float = EXACT_TIME_S) -> sites.SiteSuggestion:
+def suggest(
+    subdistricts: gpd.GeoDataFrame,
+    points: gpd.GeoDataFrame,
+    view: View,
+    req: SuggestRequest,
+    exact: bool,
+    time_limit_s: float = EXACT_TIME_S,
+) -> sites.SiteSuggestion:
     """geo.core.sites.suggest_sites for the view (points include the what-if points).
 
     The quick answer uses greedy's own bounds (online submodular / total) and no LP bound
@@ -702,9 +839,20 @@ def suggest(subdistricts: gpd.GeoDataFrame, points: gpd.GeoDataFrame, view: View
     sub = focus_subdistricts(subdistricts, req.focus)
     cell = suggest_cell_m(view.r_eff)
     cands = np.asarray(req.candidates, dtype=float).reshape(-1, 2) if req.candidates else None
-    res = sites.suggest_sites(sub, points, int(req.k), view.radius_m, view.mode, cell_m=cell, candidates=cands,
-                              weights=req.weights, time_limit_s=time_limit_s, run_exact=exact, swap_time_s=1.0,
-                              lp_bound=False)  # the LP bound can take seconds; the exact solve proves instead
+    res = sites.suggest_sites(
+        sub,
+        points,
+        int(req.k),
+        view.radius_m,
+        view.mode,
+        cell_m=cell,
+        candidates=cands,
+        weights=req.weights,
+        time_limit_s=time_limit_s,
+        run_exact=exact,
+        swap_time_s=1.0,
+        lp_bound=False,
+    )  # the LP bound can take seconds; the exact solve proves instead
     if len(res.sites):
         res.sites["subdistrict_code"] = cv._assign_points(subdistricts, res.sites[["geometry"]], "spatial").to_numpy()
     res.cell_m = cell  # type: ignore[attr-defined]
@@ -737,10 +885,23 @@ def status_lines(res: sites.SiteSuggestion, unit: str, lang: str) -> list[tuple[
     """(level, text) lines: the greedy answer with its bound, then the exact solve's true status."""
     g = res.greedy
     best_quick = res.improved if res.improved is not None and res.improved.objective > g.objective else g
-    lines = [("info", t("cv.sg.greedy", lang, obj=_fmt_w(best_quick.objective, unit), bound=_fmt_w(g.bound, unit),
-                        gap=_pct(max(0.0, (g.bound - best_quick.objective) / best_quick.objective)
-                                 if best_quick.objective > 0 else (0.0 if g.bound <= 1e-12 else math.inf)),
-                        ms=f"{g.seconds * 1000:,.0f}"))]
+    lines = [
+        (
+            "info",
+            t(
+                "cv.sg.greedy",
+                lang,
+                obj=_fmt_w(best_quick.objective, unit),
+                bound=_fmt_w(g.bound, unit),
+                gap=_pct(
+                    max(0.0, (g.bound - best_quick.objective) / best_quick.objective)
+                    if best_quick.objective > 0
+                    else (0.0 if g.bound <= 1e-12 else math.inf)
+                ),
+                ms=f"{g.seconds * 1000:,.0f}",
+            ),
+        )
+    ]
     if greedy_proven(res):
         lines.append(("success", t("cv.sg.greedy_proven", lang)))
     ex = res.exact
@@ -749,8 +910,19 @@ def status_lines(res: sites.SiteSuggestion, unit: str, lang: str) -> list[tuple[
     if ex.status == "optimal":
         lines.append(("success", t("cv.sg.exact.optimal", lang, obj=_fmt_w(ex.objective, unit), s=f"{ex.seconds:.2f}")))
     elif ex.status == "time_limit":
-        lines.append(("warning", t("cv.sg.exact.time_limit", lang, obj=_fmt_w(ex.objective, unit),
-                                   bound=_fmt_w(ex.bound, unit), gap=_pct(ex.gap), s=f"{ex.seconds:.1f}")))
+        lines.append(
+            (
+                "warning",
+                t(
+                    "cv.sg.exact.time_limit",
+                    lang,
+                    obj=_fmt_w(ex.objective, unit),
+                    bound=_fmt_w(ex.bound, unit),
+                    gap=_pct(ex.gap),
+                    s=f"{ex.seconds:.1f}",
+                ),
+            )
+        )
     elif ex.status == "skipped":
         lines.append(("warning", t("cv.sg.exact.skipped", lang)))
     else:
@@ -760,15 +932,19 @@ def status_lines(res: sites.SiteSuggestion, unit: str, lang: str) -> list[tuple[
 
 def suggestion_table(res: sites.SiteSuggestion, nm: dict[str, str], unit: str, lang: str) -> pd.DataFrame:
     s = res.sites
-    return pd.DataFrame({
-        t("cv.sg.col.rank", lang): s["rank"].astype(int).to_numpy(),
-        t("cv.sg.col.sub", lang): [nm.get(str(c), t("cv.na", lang)) if isinstance(c, str) else t("cv.na", lang)
-                                   for c in s["subdistrict_code"]],
-        t("cv.sg.col.lat", lang): s["lat"].round(6).to_numpy(),
-        t("cv.sg.col.lon", lang): s["lon"].round(6).to_numpy(),
-        t("cv.sg.col.area", lang): s["marginal_area_km2"].round(3).to_numpy(),
-        t("cv.sg.col.weight", lang, u=unit): s["marginal_weight"].round(3).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            t("cv.sg.col.rank", lang): s["rank"].astype(int).to_numpy(),
+            t("cv.sg.col.sub", lang): [
+                nm.get(str(c), t("cv.na", lang)) if isinstance(c, str) else t("cv.na", lang)
+                for c in s["subdistrict_code"]
+            ],
+            t("cv.sg.col.lat", lang): s["lat"].round(6).to_numpy(),
+            t("cv.sg.col.lon", lang): s["lon"].round(6).to_numpy(),
+            t("cv.sg.col.area", lang): s["marginal_area_km2"].round(3).to_numpy(),
+            t("cv.sg.col.weight", lang, u=unit): s["marginal_weight"].round(3).to_numpy(),
+        }
+    )
 
 
 def suggestions_export(res: sites.SiteSuggestion, nm: dict[str, str], view: View) -> gpd.GeoDataFrame:
@@ -794,6 +970,7 @@ def suggestions_geojson(gdf: gpd.GeoDataFrame) -> bytes:
 
 # --------------------------------------------------------------------------- standalone HTML
 
+
 def _leaflet_assets() -> tuple[str, str]:
     base = Path(importlib.import_module("xstatic.pkg.leaflet").BASE_DIR)
     js = (base / "leaflet.js").read_text(encoding="utf-8")
@@ -810,8 +987,11 @@ def export_map_html(layers: list[folium.FeatureGroup], legend: str, lang: str, b
     m.default_css = []
     js, css = _leaflet_assets()
     root = m.get_root()
-    root.header.add_child(Element(f"<title>{esc(title)}</title><style>{css}</style><script>{js}</script>"),
-                          name="jp_leaflet_inline", index=0)
+    root.header.add_child(
+        Element(f"<title>{esc(title)}</title><style>{css}</style><script>{js}</script>"),
+        name="jp_leaflet_inline",
+        index=0,
+    )
     _PageCss().add_to(m)
     HatchDefs().add_to(m)
     for fg in layers:

@@ -31,10 +31,10 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point
 
-from geo.data import facts
 from geo.core.datum import gcj02_to_wgs84
-from geo.i18n import t
 from geo.core.nearest import CIRCUITY, ELDERLY_WALK_KMH, PointIndex, amap_walk_url, baidu_walk_url, walk_estimate
+from geo.data import facts
+from geo.i18n import t
 
 K_NEAREST = 5
 #: Walking distances offered for "all within" (metres of estimated walk; DESIGN §4 thresholds + 2 km).
@@ -61,6 +61,7 @@ class CoordError(ValueError):
 
 
 # --------------------------------------------------------------------------- origin
+
 
 @dataclass(frozen=True)
 class Origin:
@@ -139,9 +140,7 @@ def parse_coords(text: str) -> tuple[float, float]:
         b = -abs(b)
     if abs(a) > 90 and abs(b) <= 90:
         lon, lat = a, b
-    elif abs(b) > 90 and abs(a) <= 90:
-        lat, lon = a, b
-    elif abs(a) <= 90 and abs(b) <= 90:
+    elif (abs(b) > 90 and abs(a) <= 90) or (abs(a) <= 90 and abs(b) <= 90):
         lat, lon = a, b
     else:
         raise CoordError("fd.coords.range")
@@ -176,6 +175,7 @@ def origin_from_click(last_clicked: dict | None, base_datum: str = "wgs84") -> O
 
 
 # --------------------------------------------------------------------------- answer
+
 
 @dataclass(frozen=True)
 class Result:
@@ -244,7 +244,12 @@ def sanitize_tel(phone) -> str | None:
 
 
 def _blank(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or (not isinstance(v, str) and pd.isna(v)) or str(v).strip() == ""
+    return (
+        v is None
+        or (isinstance(v, float) and math.isnan(v))
+        or (not isinstance(v, str) and pd.isna(v))
+        or str(v).strip() == ""
+    )
 
 
 class Finder:
@@ -259,7 +264,11 @@ class Finder:
         if len(mp):
             lat = pd.to_numeric(mp.get("lat"), errors="coerce")
             lon = pd.to_numeric(mp.get("lon"), errors="coerce")
-            ok = np.isfinite(lat.to_numpy(dtype=float)) & np.isfinite(lon.to_numpy(dtype=float)) & (lat.abs() <= 90).to_numpy()
+            ok = (
+                np.isfinite(lat.to_numpy(dtype=float))
+                & np.isfinite(lon.to_numpy(dtype=float))
+                & (lat.abs() <= 90).to_numpy()
+            )
             mp = mp[ok].reset_index(drop=True)
             mp["lat"], mp["lon"] = lat[ok].to_numpy(dtype=float), lon[ok].to_numpy(dtype=float)
         else:
@@ -281,7 +290,10 @@ class Finder:
                 shapely.prepare(g)
         else:
             self._sub_geoms, self._sub_codes, self.district = None, [], None
-            self._names = {"zh": {s.code: s.name_zh for s in facts.SEATS}, "en": {s.code: s.name_en for s in facts.SEATS}}
+            self._names = {
+                "zh": {s.code: s.name_zh for s in facts.SEATS},
+                "en": {s.code: s.name_en for s in facts.SEATS},
+            }
         codes = mp["subdistrict_code"].astype(str) if "subdistrict_code" in mp else pd.Series([], dtype=str)
         self._by_code = {c: np.flatnonzero(codes.to_numpy() == c) for c in set(codes)}
 
@@ -316,12 +328,20 @@ class Finder:
         if len(idx):
             from geo.core.nearest import haversine_m
 
-            d = haversine_m(origin.lon, origin.lat, self.points["lon"].to_numpy()[idx], self.points["lat"].to_numpy()[idx])
+            d = haversine_m(
+                origin.lon, origin.lat, self.points["lon"].to_numpy()[idx], self.points["lat"].to_numpy()[idx]
+            )
             nearest = float(np.min(d))
-        return OwnSubdistrict(str(code), self.subdistrict_name(code, lang), int(len(idx)), nearest)
+        return OwnSubdistrict(str(code), self.subdistrict_name(code, lang), len(idx), nearest)
 
-    def answer(self, origin: Origin, lang: str = "zh", mode: str = "nearest", k: int = K_NEAREST,
-               walk_radius_m: float | None = None) -> Answer:
+    def answer(
+        self,
+        origin: Origin,
+        lang: str = "zh",
+        mode: str = "nearest",
+        k: int = K_NEAREST,
+        walk_radius_m: float | None = None,
+    ) -> Answer:
         if mode not in ("nearest", "within"):
             raise ValueError(f"mode must be 'nearest' or 'within', got {mode!r}")
         origin_code = self.subdistrict_of(origin.lon, origin.lat)
@@ -338,8 +358,11 @@ class Finder:
             if len(idx) == k and n > k:
                 # points exactly as near as the k-th but left out by the index's tie rule
                 _, d_all = self.index.within(origin.lon, origin.lat, float(dist[-1]) + TIE_TOL_M)
-                tie_beyond = max(0, int(np.sum(np.abs(d_all - dist[-1]) < TIE_TOL_M)) -
-                                 int(np.sum(np.abs(dist - dist[-1]) < TIE_TOL_M)))
+                tie_beyond = max(
+                    0,
+                    int(np.sum(np.abs(d_all - dist[-1]) < TIE_TOL_M))
+                    - int(np.sum(np.abs(dist - dist[-1]) < TIE_TOL_M)),
+                )
         else:
             if walk_radius_m is None or not walk_radius_m > 0:
                 raise ValueError("within mode needs a positive walk_radius_m")
@@ -351,8 +374,19 @@ class Finder:
                 truncated = len(idx) - MAX_WITHIN
                 idx, dist = idx[:MAX_WITHIN], dist[:MAX_WITHIN]
         results = self._results(origin, idx, dist, lang)
-        return Answer(origin, mode, walk_radius_m if mode == "within" else None, results, n, outside,
-                      origin_code, own, tie_beyond, none_within, truncated)
+        return Answer(
+            origin,
+            mode,
+            walk_radius_m if mode == "within" else None,
+            results,
+            n,
+            outside,
+            origin_code,
+            own,
+            tie_beyond,
+            none_within,
+            truncated,
+        )
 
     def _results(self, origin: Origin, idx, dist, lang: str) -> list[Result]:
         out = []
@@ -361,20 +395,36 @@ class Finder:
         from_kw = {"from_lon": origin.lon, "from_lat": origin.lat} if origin.user_given else {}
         for r, (i, d) in enumerate(zip(idx, dist), start=1):
             row = self.points.iloc[int(i)].to_dict()
-            name = _text(row.get("name_zh" if lang == "zh" else "name_en")) or _text(row.get("name_zh")) or str(row.get("id", ""))
+            name = (
+                _text(row.get("name_zh" if lang == "zh" else "name_en"))
+                or _text(row.get("name_zh"))
+                or str(row.get("id", ""))
+            )
             ties = tuple(j + 1 for j, d2 in enumerate(dist) if j != r - 1 and abs(d2 - d) < TIE_TOL_M)
             lon, lat = float(row["lon"]), float(row["lat"])
             code = _text(row.get("subdistrict_code"))
-            out.append(Result(
-                rank=r, id=str(row.get("id", "")), name=name, lon=lon, lat=lat, straight_m=float(d),
-                walk_m=float(w.walk_m[r - 1]), walk_min=float(w.walk_min[r - 1]),
-                precision=_text(row.get("location_precision")) or "illustrative",
-                subdistrict_code=code, subdistrict_name=self.subdistrict_name(code, lang), row=row, tie_with=ties,
-                amap_url=amap_walk_url(lon, lat, name, **from_kw,
-                                       from_name=t("fd.nav.from", lang) if origin.user_given else None),
-                baidu_url=baidu_walk_url(lon, lat, name, **from_kw, from_name=t("fd.nav.from", lang)),
-                tel=sanitize_tel(row.get("phone")),
-            ))
+            out.append(
+                Result(
+                    rank=r,
+                    id=str(row.get("id", "")),
+                    name=name,
+                    lon=lon,
+                    lat=lat,
+                    straight_m=float(d),
+                    walk_m=float(w.walk_m[r - 1]),
+                    walk_min=float(w.walk_min[r - 1]),
+                    precision=_text(row.get("location_precision")) or "illustrative",
+                    subdistrict_code=code,
+                    subdistrict_name=self.subdistrict_name(code, lang),
+                    row=row,
+                    tie_with=ties,
+                    amap_url=amap_walk_url(
+                        lon, lat, name, **from_kw, from_name=t("fd.nav.from", lang) if origin.user_given else None
+                    ),
+                    baidu_url=baidu_walk_url(lon, lat, name, **from_kw, from_name=t("fd.nav.from", lang)),
+                    tel=sanitize_tel(row.get("phone")),
+                )
+            )
         return out
 
 
@@ -384,8 +434,9 @@ def _text(v) -> str:
 
 # --------------------------------------------------------------------------- words
 
+
 def fmt_distance(m: float, lang: str) -> str:
-    """"350 米" (to 10 m) below 1 km, "1.2 公里" (to 0.1 km) above; ≥ 100 km to whole km."""
+    """ "350 米" (to 10 m) below 1 km, "1.2 公里" (to 0.1 km) above; ≥ 100 km to whole km."""
     if m < 995:
         v = int(round(m / 10.0) * 10)
         return t("fd.unit.m", lang, v=f"{v:,}")
@@ -395,7 +446,7 @@ def fmt_distance(m: float, lang: str) -> str:
 
 
 def fmt_minutes(minutes: float, lang: str) -> str:
-    mins = max(1, int(round(minutes)))
+    mins = max(1, round(minutes))
     if mins < 60:
         return t("fd.unit.min", lang, v=mins)
     h, mm = divmod(mins, 60)
@@ -407,15 +458,23 @@ def fmt_minutes(minutes: float, lang: str) -> str:
 def distance_line(r: Result, lang: str) -> str:
     if r.walk_m < HERE_WALK_M:
         return t("fd.here", lang, straight=fmt_distance(r.straight_m, lang))
-    return t("fd.dist_line", lang, straight=fmt_distance(r.straight_m, lang), walk=fmt_distance(r.walk_m, lang),
-             minutes=fmt_minutes(r.walk_min, lang))
+    return t(
+        "fd.dist_line",
+        lang,
+        straight=fmt_distance(r.straight_m, lang),
+        walk=fmt_distance(r.walk_m, lang),
+        minutes=fmt_minutes(r.walk_min, lang),
+    )
 
 
 def tie_note(r: Result, lang: str) -> str | None:
     if not r.tie_with:
         return None
-    return t("fd.tie_with", lang, ranks="、".join(str(x) for x in r.tie_with) if lang == "zh"
-             else ", ".join(str(x) for x in r.tie_with))
+    return t(
+        "fd.tie_with",
+        lang,
+        ranks="、".join(str(x) for x in r.tie_with) if lang == "zh" else ", ".join(str(x) for x in r.tie_with),
+    )
 
 
 def caveat(r: Result, lang: str) -> str | None:
@@ -450,8 +509,12 @@ def detail_rows(r: Result, lang: str, essentials_only: bool = False) -> list[tup
 
 def origin_label(o: Origin, finder: Finder, lang: str) -> str:
     if o.kind == "seat":
-        return t("fd.origin.seat", lang, sub=finder.subdistrict_name(o.code, lang),
-                 km=f"{o.uncertainty_km:g}" if o.uncertainty_km else "?")
+        return t(
+            "fd.origin.seat",
+            lang,
+            sub=finder.subdistrict_name(o.code, lang),
+            km=f"{o.uncertainty_km:g}" if o.uncertainty_km else "?",
+        )
     key = "fd.origin.map" if o.kind == "map" else "fd.origin.typed"
     return t(key, lang, lat=f"{o.lat:.5f}", lon=f"{o.lon:.5f}")
 
@@ -472,12 +535,20 @@ def messages(a: Answer, lang: str) -> list[tuple[str, str]]:
             out.append(("warning", t("fd.msg.own_none", lang, sub=own.name)))
         elif own.far:
             key = "fd.msg.own_only_far" if own.n_points == 1 else "fd.msg.own_far"
-            out.append(("warning", t(key, lang, sub=own.name, n=own.n_points,
-                                     d=fmt_distance(own.nearest_straight_m * CIRCUITY, lang))))
+            out.append(
+                (
+                    "warning",
+                    t(key, lang, sub=own.name, n=own.n_points, d=fmt_distance(own.nearest_straight_m * CIRCUITY, lang)),
+                )
+            )
     if a.far and not a.outside:
         r0 = a.results[0]
-        out.append(("warning", t("fd.msg.far", lang, walk=fmt_distance(r0.walk_m, lang),
-                                 minutes=fmt_minutes(r0.walk_min, lang))))
+        out.append(
+            (
+                "warning",
+                t("fd.msg.far", lang, walk=fmt_distance(r0.walk_m, lang), minutes=fmt_minutes(r0.walk_min, lang)),
+            )
+        )
     if any(r.tie_with for r in a.results):
         out.append(("info", t("fd.msg.ties", lang)))
     if a.tie_beyond:
@@ -489,8 +560,13 @@ def messages(a: Answer, lang: str) -> list[tuple[str, str]]:
 
 def assumptions(lang: str) -> str:
     """The walking assumptions in plain words."""
-    return t("fd.assume.body", lang, circuity=f"{CIRCUITY:g}", speed=f"{ELDERLY_WALK_KMH:g}",
-             per_km=f"{60 / ELDERLY_WALK_KMH * CIRCUITY:.0f}")
+    return t(
+        "fd.assume.body",
+        lang,
+        circuity=f"{CIRCUITY:g}",
+        speed=f"{ELDERLY_WALK_KMH:g}",
+        per_km=f"{60 / ELDERLY_WALK_KMH * CIRCUITY:.0f}",
+    )
 
 
 # --------------------------------------------------------------------------- browser location
@@ -512,8 +588,9 @@ LOCATE_ERROR_CODES = {0: "unsupported", 1: "denied", 2: "unavailable", 3: "timeo
 COARSE_ACCURACY_M = 1000
 
 
-def locate_outcome(code: int | None = None, secure: bool = True, supported: bool = True,
-                   accuracy_m: float | None = None) -> str:
+def locate_outcome(
+    code: int | None = None, secure: bool = True, supported: bool = True, accuracy_m: float | None = None
+) -> str:
     """The outcome of asking the browser for its location (mirrors the map's JavaScript)."""
     if not secure:
         return "insecure"
@@ -532,8 +609,10 @@ def locate_messages(lang: str) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- map view
 
-def view_for(points: list[tuple[float, float]], width_px: int = 340, height_px: int = 340,
-             max_zoom: int = 16, min_zoom: int = 8) -> tuple[tuple[float, float], int]:
+
+def view_for(
+    points: list[tuple[float, float]], width_px: int = 340, height_px: int = 340, max_zoom: int = 16, min_zoom: int = 8
+) -> tuple[tuple[float, float], int]:
     """(center (lat, lon), zoom) showing every (lon, lat) point with a margin, Web Mercator."""
     lons = [p[0] for p in points]
     lats = [max(-85.0, min(85.0, p[1])) for p in points]

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from geo.data import facts
 from geo.core.datum import gcj02_to_wgs84
+from geo.data import facts
+from geo.data.schema import FIGURE_FIELDS
 from geo.i18n import t
 from geo.maps.base import BASEMAPS, DISTRICT_WIDE_ANCHOR, basemap_datum, esc, meal_svg, sector_svg
-from geo.data.schema import FIGURE_FIELDS
 
 LAYER_KEYS = ("sub", "proj", "meal")
 BASE_KEYS = tuple(BASEMAPS)
@@ -37,6 +37,7 @@ NUDGE_DEG = 2e-6  # ≈0.2 m: separates markers that share a position, for displ
 
 # ---------------------------------------------------------------- view and URL
 
+
 @dataclass(frozen=True)
 class View:
     sectors: tuple[str, ...]
@@ -46,7 +47,7 @@ class View:
     base: str = DEFAULT_BASE
     selection: str | None = None  # "p:<id>", "m:<id>", "dw" or "s:<code>"
 
-    def with_(self, **kw) -> "View":
+    def with_(self, **kw) -> View:
         return replace(self, **kw)
 
 
@@ -60,7 +61,7 @@ class Scope:
     meal_ids: frozenset = field(default_factory=frozenset)
 
     @classmethod
-    def of(cls, ds) -> "Scope":
+    def of(cls, ds) -> Scope:
         present = set(ds.projects["sector"].dropna())
         return cls(
             sector_keys=tuple(k for k in facts.SECTOR_KEYS if k in present),
@@ -130,6 +131,7 @@ def view_to_params(view: View, scope: Scope) -> dict[str, str]:
 
 # ---------------------------------------------------------------- filtering
 
+
 def _norm(s) -> str:
     if s is None or (isinstance(s, float) and math.isnan(s)):
         return ""
@@ -152,7 +154,8 @@ def is_district_wide(projects: pd.DataFrame) -> pd.Series:
 
 def project_codes(projects: pd.DataFrame) -> pd.Series:
     return projects["subdistrict_codes"].apply(
-        lambda v: [c.strip() for c in str(v).split(";") if c.strip()] if isinstance(v, str) else [])
+        lambda v: [c.strip() for c in str(v).split(";") if c.strip()] if isinstance(v, str) else []
+    )
 
 
 def project_scope_mask(projects: pd.DataFrame, view: View) -> pd.Series:
@@ -185,6 +188,7 @@ def sector_counts(projects: pd.DataFrame, view: View, scope: Scope) -> dict[str,
 
 
 # ---------------------------------------------------------------- KPIs
+
 
 @dataclass(frozen=True)
 class Kpis:
@@ -223,22 +227,31 @@ def kpis(ds, view: View, projects_shown: pd.DataFrame, meals_shown: pd.DataFrame
 def kpi_html(k: Kpis, lang: str) -> str:
     """The KPI strip (numbers and translated labels only, escaped anyway)."""
     cards = [
-        (f"{k.projects_shown} / {k.projects_total}", t("ov.kpi.projects", lang),
-         t("ov.kpi.projects.note", lang, n=k.district_wide_shown) if k.district_wide_shown else ""),
+        (
+            f"{k.projects_shown} / {k.projects_total}",
+            t("ov.kpi.projects", lang),
+            t("ov.kpi.projects.note", lang, n=k.district_wide_shown) if k.district_wide_shown else "",
+        ),
         (f"{k.sectors_shown} / {k.sectors_total}", t("ov.kpi.sectors", lang), ""),
-        (t("ov.kpi.total.value", lang, v=f"{k.programme_total_yi:g}"), t("ov.kpi.total", lang),
-         t("ov.kpi.total.note", lang)),
+        (
+            t("ov.kpi.total.value", lang, v=f"{k.programme_total_yi:g}"),
+            t("ov.kpi.total", lang),
+            t("ov.kpi.total.note", lang),
+        ),
         (f"{k.meals_shown} / {k.meals_total}", t("ov.kpi.meals", lang), ""),
         (f"{k.covered_shown} / {k.subdistricts_total}", t("ov.kpi.covered", lang), ""),
     ]
     items = "".join(
         f'<div class="ovk"><div class="ovk-v">{esc(v)}</div><div class="ovk-l">{esc(lbl)}</div>'
-        + (f'<div class="ovk-n">{esc(note)}</div>' if note else "") + "</div>"
-        for v, lbl, note in cards)
+        + (f'<div class="ovk-n">{esc(note)}</div>' if note else "")
+        + "</div>"
+        for v, lbl, note in cards
+    )
     return f'<div class="ovk-strip" role="group" aria-label="{esc(t("ov.kpi.aria", lang))}">{items}</div>'
 
 
 # ---------------------------------------------------------------- display positions and clicks
+
 
 def display_frames(projects: pd.DataFrame, meal_points: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Copies whose markers never share a position: a later marker at the same place as an
@@ -261,7 +274,9 @@ def display_frames(projects: pd.DataFrame, meal_points: pd.DataFrame) -> tuple[p
     return out[0], out[1]
 
 
-def marker_positions(projects_disp: pd.DataFrame, meals_disp: pd.DataFrame, view: View) -> list[tuple[str, float, float]]:
+def marker_positions(
+    projects_disp: pd.DataFrame, meals_disp: pd.DataFrame, view: View
+) -> list[tuple[str, float, float]]:
     """(selection key, lat, lon) in WGS-84 of every clickable marker of the view."""
     out: list[tuple[str, float, float]] = []
     if "proj" in view.layers and len(projects_disp):
@@ -298,8 +313,13 @@ def click_to_wgs84(click: Mapping | None, base: str) -> tuple[float, float] | No
     return float(lat), float(lng)
 
 
-def match_click(click: Mapping | None, base: str, positions: list[tuple[str, float, float]],
-                subdistricts=None, tol_m: float = CLICK_TOLERANCE_M) -> str | None:
+def match_click(
+    click: Mapping | None,
+    base: str,
+    positions: list[tuple[str, float, float]],
+    subdistricts=None,
+    tol_m: float = CLICK_TOLERANCE_M,
+) -> str | None:
     """The record a click landed on: the nearest marker within ``tol_m`` metres, else the
     subdistrict under the click (if ``subdistricts`` is given), else None."""
     p = click_to_wgs84(click, base)
@@ -321,6 +341,7 @@ def match_click(click: Mapping | None, base: str, positions: list[tuple[str, flo
 
 # ---------------------------------------------------------------- escaped HTML
 
+
 def _name(row, lang: str) -> str:
     return row["name_zh"] if lang == "zh" else row["name_en"]
 
@@ -335,22 +356,36 @@ def _list(items: list[str], limit: int, lang: str) -> str:
     return shown + (esc(t("ov.more", lang, n=more)) if more > 0 else "")
 
 
-def subdistrict_tooltips(ds, projects_shown: pd.DataFrame, meals_shown: pd.DataFrame, view: View,
-                         lang: str, limit: int = 4) -> dict[str, str]:
+def subdistrict_tooltips(
+    ds, projects_shown: pd.DataFrame, meals_shown: pd.DataFrame, view: View, lang: str, limit: int = 4
+) -> dict[str, str]:
     """Per subdistrict: its name, the meal points and the located projects shown in it."""
     out = {}
     codes_per_project = project_codes(projects_shown)
     wide_n = int(is_district_wide(projects_shown).sum()) if "proj" in view.layers else 0
-    for code, nz, ne in zip(ds.subdistricts["code"].astype(str), ds.subdistricts["name_zh"], ds.subdistricts["name_en"]):
-        meals = meals_shown[meals_shown["subdistrict_code"].astype(str) == code] if "meal" in view.layers else meals_shown.iloc[0:0]
+    for code, nz, ne in zip(
+        ds.subdistricts["code"].astype(str), ds.subdistricts["name_zh"], ds.subdistricts["name_en"]
+    ):
+        meals = (
+            meals_shown[meals_shown["subdistrict_code"].astype(str) == code]
+            if "meal" in view.layers
+            else meals_shown.iloc[0:0]
+        )
         mnames = [esc(_name(r, lang)) for _, r in meals.iterrows()]
-        projs = [esc(_name(r, lang)) for (_, r), cs in zip(projects_shown.iterrows(), codes_per_project)
-                 if code in cs] if "proj" in view.layers else []
-        parts = [f'<div class="jp-tip"><b>{esc(nz if lang == "zh" else ne)}</b>',
-                 f'<div>{esc(t("ov.tip.meals", lang, n=len(mnames)))}'
-                 + (f": {_list(mnames, limit, lang)}" if mnames else "") + "</div>",
-                 f'<div>{esc(t("ov.tip.projects", lang, n=len(projs)))}'
-                 + (f": {_list(projs, limit, lang)}" if projs else "") + "</div>"]
+        projs = (
+            [esc(_name(r, lang)) for (_, r), cs in zip(projects_shown.iterrows(), codes_per_project) if code in cs]
+            if "proj" in view.layers
+            else []
+        )
+        parts = [
+            f'<div class="jp-tip"><b>{esc(nz if lang == "zh" else ne)}</b>',
+            f"<div>{esc(t('ov.tip.meals', lang, n=len(mnames)))}"
+            + (f": {_list(mnames, limit, lang)}" if mnames else "")
+            + "</div>",
+            f"<div>{esc(t('ov.tip.projects', lang, n=len(projs)))}"
+            + (f": {_list(projs, limit, lang)}" if projs else "")
+            + "</div>",
+        ]
         if wide_n:
             parts.append(f'<div class="muted">{esc(t("ov.tip.wide", lang, n=wide_n))}</div>')
         parts.append("</div>")
@@ -366,11 +401,15 @@ def legend_dynamic_html(ds, view: View, counts_shown: dict[str, int], meals_n: i
         if k not in counts_shown:
             continue
         on = "proj" in view.layers and k in view.sectors
-        rows.append(f'<div class="row{"" if on else " off"}">{sector_svg(k, 18)}<span>{esc(t("sector." + k, lang))}'
-                    f'</span><span class="cnt">{counts_shown[k] if on else 0}</span></div>')
+        rows.append(
+            f'<div class="row{"" if on else " off"}">{sector_svg(k, 18)}<span>{esc(t("sector." + k, lang))}'
+            f'</span><span class="cnt">{counts_shown[k] if on else 0}</span></div>'
+        )
     on = "meal" in view.layers
-    rows.append(f'<div class="row{"" if on else " off"}">{meal_svg(18)}<span>{esc(t("layer.meal_points", lang))}'
-                f'</span><span class="cnt">{meals_n if on else 0}</span></div>')
+    rows.append(
+        f'<div class="row{"" if on else " off"}">{meal_svg(18)}<span>{esc(t("layer.meal_points", lang))}'
+        f'</span><span class="cnt">{meals_n if on else 0}</span></div>'
+    )
     scope = []
     if view.subdistrict:
         scope.append(esc(subdistrict_names(ds, lang).get(view.subdistrict, view.subdistrict)))
@@ -419,23 +458,31 @@ def project_details_html(row, ds, lang: str) -> str:
     status_txt = t(f"ov.status.{status}", lang) if isinstance(status, str) else t("popup.not_published", lang)
     if year is not None and not pd.isna(year):
         status_txt += f" ({int(year)})"
-    rows = [(t("ov.d.sector", lang), t("sector." + row["sector"], lang)),
-            (t("ov.d.summary", lang), _val(summary, lang)),
-            (t("ov.d.figures", lang), fig_txt),
-            (t("ov.d.where", lang), where),
-            (t("popup.precision", lang), prec),
-            (t("ov.d.status", lang), status_txt),
-            (t("ov.d.investment", lang), t("ov.d.investment.none", lang, total=f"{facts.PROGRAMME_TOTAL_YI_YUAN:g}"))]
-    return (f'<div class="ovd"><div class="ovd-kind">{sector_svg(row["sector"], 22)} {esc(t("ov.d.project", lang))}</div>'
-            f'<h3 class="ovd-h">{esc(_name(row, lang))}</h3>{_dl(rows)}</div>')
+    rows = [
+        (t("ov.d.sector", lang), t("sector." + row["sector"], lang)),
+        (t("ov.d.summary", lang), _val(summary, lang)),
+        (t("ov.d.figures", lang), fig_txt),
+        (t("ov.d.where", lang), where),
+        (t("popup.precision", lang), prec),
+        (t("ov.d.status", lang), status_txt),
+        (t("ov.d.investment", lang), t("ov.d.investment.none", lang, total=f"{facts.PROGRAMME_TOTAL_YI_YUAN:g}")),
+    ]
+    return (
+        f'<div class="ovd"><div class="ovd-kind">{sector_svg(row["sector"], 22)} {esc(t("ov.d.project", lang))}</div>'
+        f'<h3 class="ovd-h">{esc(_name(row, lang))}</h3>{_dl(rows)}</div>'
+    )
 
 
 def meal_details_html(row, ds, lang: str) -> str:
     names = subdistrict_names(ds, lang)
     kind = row.get("kind")
-    rows = [(t("popup.subdistrict", lang), names.get(str(row["subdistrict_code"]), str(row["subdistrict_code"]))),
-            (t("popup.kind", lang), t(f"meal.kind.{kind}", lang) if isinstance(kind, str) and kind else
-             t("popup.not_published", lang))]
+    rows = [
+        (t("popup.subdistrict", lang), names.get(str(row["subdistrict_code"]), str(row["subdistrict_code"]))),
+        (
+            t("popup.kind", lang),
+            t(f"meal.kind.{kind}", lang) if isinstance(kind, str) and kind else t("popup.not_published", lang),
+        ),
+    ]
     for col in ("address", "hours", "phone", "dine_in", "delivery", "price_note"):
         v = row.get(col) if col in row.index else None
         if isinstance(v, str) and v and col in ("dine_in", "delivery"):
@@ -446,8 +493,10 @@ def meal_details_html(row, ds, lang: str) -> str:
         v = row.get(col) if col in row.index else None
         if isinstance(v, str) and v:
             rows.append((t(key, lang), v))
-    return (f'<div class="ovd"><div class="ovd-kind">{meal_svg(22)} {esc(t("ov.d.meal", lang))}</div>'
-            f'<h3 class="ovd-h">{esc(_name(row, lang))}</h3>{_dl(rows)}</div>')
+    return (
+        f'<div class="ovd"><div class="ovd-kind">{meal_svg(22)} {esc(t("ov.d.meal", lang))}</div>'
+        f'<h3 class="ovd-h">{esc(_name(row, lang))}</h3>{_dl(rows)}</div>'
+    )
 
 
 def district_wide_details_html(projects_shown: pd.DataFrame, lang: str) -> str:
@@ -455,11 +504,16 @@ def district_wide_details_html(projects_shown: pd.DataFrame, lang: str) -> str:
     items = []
     for _, r in wide.iterrows():
         figs = _figures(r, lang)
-        items.append(f'<li>{sector_svg(r["sector"], 18)} <b>{esc(_name(r, lang))}</b>'
-                     f' <span class="muted">({esc(t("sector." + r["sector"], lang))})</span>'
-                     + (f"<br><span>{esc('; '.join(figs))}</span>" if figs else "") + "</li>")
-    return (f'<div class="ovd"><h3 class="ovd-h">{esc(t("map.district_wide", lang, n=len(wide)))}</h3>'
-            f'<p class="muted">{esc(t("map.district_wide_note", lang))}</p><ul class="ovd-ul">{"".join(items)}</ul></div>')
+        items.append(
+            f"<li>{sector_svg(r['sector'], 18)} <b>{esc(_name(r, lang))}</b>"
+            f' <span class="muted">({esc(t("sector." + r["sector"], lang))})</span>'
+            + (f"<br><span>{esc('; '.join(figs))}</span>" if figs else "")
+            + "</li>"
+        )
+    return (
+        f'<div class="ovd"><h3 class="ovd-h">{esc(t("map.district_wide", lang, n=len(wide)))}</h3>'
+        f'<p class="muted">{esc(t("map.district_wide_note", lang))}</p><ul class="ovd-ul">{"".join(items)}</ul></div>'
+    )
 
 
 def subdistrict_details_html(code: str, ds, projects_shown, meals_shown, view: View, lang: str) -> str:

@@ -12,9 +12,9 @@ import pandas as pd
 import shapely
 
 from geo.data import facts
+from geo.data.schema import FIGURE_FIELDS
 from geo.i18n import t
 from geo.maps.base import base_map, project_layer, subdistrict_layer
-from geo.data.schema import FIGURE_FIELDS
 
 PRECISIONS = ("site", "subdistrict", "district")
 
@@ -33,7 +33,7 @@ def subdistrict_names(subdistricts: gpd.GeoDataFrame, lang: str) -> dict[str, st
 def figures(row, lang: str) -> list[tuple[str, int]]:
     """The published figures of a project: (label, value) pairs, in schema order."""
     out = []
-    for name, unit_zh, unit_en in FIGURE_FIELDS:
+    for name, _unit_zh, _unit_en in FIGURE_FIELDS:
         v = row.get(name) if hasattr(row, "get") else None
         if v is not None and not pd.isna(v):
             out.append((t(f"pj.fig.{name}", lang), int(v)))
@@ -54,26 +54,52 @@ def table(projects: gpd.GeoDataFrame, subdistricts: gpd.GeoDataFrame, lang: str)
     for _, r in projects.iterrows():
         codes = _codes(r.get("subdistrict_codes"))
         where = ("、" if zh else ", ").join(names.get(c, c) for c in codes) if codes else t("pj.district_wide", lang)
-        rows.append({
-            "id": r["id"],
-            "sector_key": r["sector"],
-            "sector": t(f"sector.{r['sector']}", lang),
-            "name": r["name_zh"] if zh else r["name_en"],
-            "name_other": r["name_en"] if zh else r["name_zh"],
-            "subdistricts": where,
-            "codes": ";".join(codes),
-            "precision_key": r["location_precision"],
-            "precision": t(f"precision.{r['location_precision']}", lang),
-            "status": t(f"pj.status.{r['status']}", lang),
-            "year": None if pd.isna(r.get("completed_year")) else int(r["completed_year"]),
-            "figures": figures_text(r, lang),
-            "_search": " ".join(str(r.get(c) or "") for c in ("id", "name_zh", "name_en", "summary_zh", "summary_en",
-                                                             "location_note", "figures_note")).lower()
-                       + " " + where.lower() + " " + " ".join(both.get(c, c) for c in codes).lower()
-                       + " " + t(f"sector.{r['sector']}", "zh") + " " + t(f"sector.{r['sector']}", "en").lower(),
-        })
-    return pd.DataFrame(rows, columns=["id", "sector_key", "sector", "name", "name_other", "subdistricts", "codes",
-                                       "precision_key", "precision", "status", "year", "figures", "_search"])
+        rows.append(
+            {
+                "id": r["id"],
+                "sector_key": r["sector"],
+                "sector": t(f"sector.{r['sector']}", lang),
+                "name": r["name_zh"] if zh else r["name_en"],
+                "name_other": r["name_en"] if zh else r["name_zh"],
+                "subdistricts": where,
+                "codes": ";".join(codes),
+                "precision_key": r["location_precision"],
+                "precision": t(f"precision.{r['location_precision']}", lang),
+                "status": t(f"pj.status.{r['status']}", lang),
+                "year": None if pd.isna(r.get("completed_year")) else int(r["completed_year"]),
+                "figures": figures_text(r, lang),
+                "_search": " ".join(
+                    str(r.get(c) or "")
+                    for c in ("id", "name_zh", "name_en", "summary_zh", "summary_en", "location_note", "figures_note")
+                ).lower()
+                + " "
+                + where.lower()
+                + " "
+                + " ".join(both.get(c, c) for c in codes).lower()
+                + " "
+                + t(f"sector.{r['sector']}", "zh")
+                + " "
+                + t(f"sector.{r['sector']}", "en").lower(),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "sector_key",
+            "sector",
+            "name",
+            "name_other",
+            "subdistricts",
+            "codes",
+            "precision_key",
+            "precision",
+            "status",
+            "year",
+            "figures",
+            "_search",
+        ],
+    )
 
 
 def search_filter(df: pd.DataFrame, query: str = "", sectors=(), codes=(), precisions=()) -> pd.DataFrame:
@@ -99,13 +125,15 @@ def search_filter(df: pd.DataFrame, query: str = "", sectors=(), codes=(), preci
 def sector_counts(projects: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     """Counts by sector in the programme's order (education … elderly care)."""
     counts = projects["sector"].value_counts()
-    return pd.DataFrame({
-        "key": list(facts.SECTOR_KEYS),
-        "sector": [t(f"sector.{k}", lang) for k in facts.SECTOR_KEYS],
-        "count": [int(counts.get(k, 0)) for k in facts.SECTOR_KEYS],
-        "color": [facts.SECTOR_BY_KEY[k].color for k in facts.SECTOR_KEYS],
-        "symbol": [facts.SECTOR_BY_KEY[k].symbol for k in facts.SECTOR_KEYS],
-    })
+    return pd.DataFrame(
+        {
+            "key": list(facts.SECTOR_KEYS),
+            "sector": [t(f"sector.{k}", lang) for k in facts.SECTOR_KEYS],
+            "count": [int(counts.get(k, 0)) for k in facts.SECTOR_KEYS],
+            "color": [facts.SECTOR_BY_KEY[k].color for k in facts.SECTOR_KEYS],
+            "symbol": [facts.SECTOR_BY_KEY[k].symbol for k in facts.SECTOR_KEYS],
+        }
+    )
 
 
 def footprint(row, subdistricts: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, bool]:
@@ -121,12 +149,21 @@ def footprint_map(row, subdistricts: gpd.GeoDataFrame, lang: str) -> folium.Map:
     point if it has one; zoomed to the footprint."""
     fp, wide = footprint(row, subdistricts)
     m = base_map(lang, "blank", locate=False)
-    subdistrict_layer(subdistricts, lang, labels=False,
-                      style={"color": "#90A4AE", "weight": 1, "fillColor": "#CFD8DC", "fillOpacity": 0.15}).add_to(m)
+    subdistrict_layer(
+        subdistricts,
+        lang,
+        labels=False,
+        style={"color": "#90A4AE", "weight": 1, "fillColor": "#CFD8DC", "fillOpacity": 0.15},
+    ).add_to(m)
     color = facts.SECTOR_BY_KEY[row["sector"]].color if row["sector"] in facts.SECTOR_BY_KEY else "#333"
     name = t("pj.map.footprint_wide" if wide else "pj.map.footprint", lang)
-    subdistrict_layer(fp, lang, labels=not wide, name=name,
-                      style={"color": "#000", "weight": 3, "fillColor": color, "fillOpacity": 0.35}).add_to(m)
+    subdistrict_layer(
+        fp,
+        lang,
+        labels=not wide,
+        name=name,
+        style={"color": "#000", "weight": 3, "fillColor": color, "fillOpacity": 0.35},
+    ).add_to(m)
     if pd.notna(row.get("lat")) and pd.notna(row.get("lon")):
         one = gpd.GeoDataFrame([row], geometry=[shapely.Point(row["lon"], row["lat"])], crs=4326)
         project_layer(one, lang).add_to(m)
@@ -140,8 +177,9 @@ def detail_lines(row, subdistricts: gpd.GeoDataFrame, lang: str) -> dict:
     zh = lang == "zh"
     fp, wide = footprint(row, subdistricts)
     names = subdistrict_names(subdistricts, lang)
-    where = t("pj.district_wide_long", lang) if wide else ("、" if zh else ", ").join(
-        names.get(c, c) for c in fp["code"])
+    where = (
+        t("pj.district_wide_long", lang) if wide else ("、" if zh else ", ").join(names.get(c, c) for c in fp["code"])
+    )
     summary = row.get("summary_zh" if zh else "summary_en")
     return {
         "name": row["name_zh"] if zh else row["name_en"],
@@ -150,10 +188,12 @@ def detail_lines(row, subdistricts: gpd.GeoDataFrame, lang: str) -> dict:
         "summary": "" if summary is None or pd.isna(summary) else str(summary),
         "where": where,
         "precision": t(f"precision.{row['location_precision']}", lang),
-        "location_note": "" if pd.isna(row.get("location_note")) or row.get("location_note") is None
+        "location_note": ""
+        if pd.isna(row.get("location_note")) or row.get("location_note") is None
         else str(row["location_note"]),
         "figures": figures(row, lang),
-        "figures_note": "" if pd.isna(row.get("figures_note")) or row.get("figures_note") is None
+        "figures_note": ""
+        if pd.isna(row.get("figures_note")) or row.get("figures_note") is None
         else str(row["figures_note"]),
         "status": t(f"pj.status.{row['status']}", lang),
         "year": None if pd.isna(row.get("completed_year")) else int(row["completed_year"]),
@@ -161,8 +201,11 @@ def detail_lines(row, subdistricts: gpd.GeoDataFrame, lang: str) -> dict:
 
 
 def _total_params() -> dict:
-    return {"total": facts.PROGRAMME_TOTAL_YI_YUAN, "bn": facts.PROGRAMME_TOTAL_YI_YUAN / 10,
-            "n": facts.PROGRAMME_PROJECT_COUNT}
+    return {
+        "total": facts.PROGRAMME_TOTAL_YI_YUAN,
+        "bn": facts.PROGRAMME_TOTAL_YI_YUAN / 10,
+        "n": facts.PROGRAMME_PROJECT_COUNT,
+    }
 
 
 def programme_total(lang: str) -> str:
@@ -174,5 +217,15 @@ def programme_total_note(lang: str) -> str:
     return t("pj.total_note", lang, **_total_params())
 
 
-__all__ = ["table", "search_filter", "sector_counts", "footprint", "footprint_map", "detail_lines", "figures",
-           "programme_total", "programme_total_note", "PRECISIONS"]
+__all__ = [
+    "PRECISIONS",
+    "detail_lines",
+    "figures",
+    "footprint",
+    "footprint_map",
+    "programme_total",
+    "programme_total_note",
+    "search_filter",
+    "sector_counts",
+    "table",
+]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -75,8 +74,15 @@ def test_radius_and_mode_change_the_figures():
     assert "步行 1000 米" in legend(at) and "769" in legend(at)
 
 
-@pytest.mark.parametrize("metric,scheme", [("mean_dist_m", "policy"), ("n_points", "fisher_jenks"),
-                                           ("p90_dist_m", "quantiles"), ("points_per_10km2", "policy")])
+@pytest.mark.parametrize(
+    ("metric", "scheme"),
+    [
+        ("mean_dist_m", "policy"),
+        ("n_points", "fisher_jenks"),
+        ("p90_dist_m", "quantiles"),
+        ("points_per_10km2", "policy"),
+    ],
+)
 def test_metric_and_scheme_choice(metric, scheme):
     at = run_app(PAGE)
     at.selectbox(key="cv_metric").set_value(metric)
@@ -137,7 +143,7 @@ def test_whatif_on_amap_base_shifts_the_tap_back():
     glon, glat = wgs84_to_gcj02(121.75, 39.45)
     at.session_state["cv_pending_click"] = {"lat": glat, "lng": glon}
     _ok(at.run())
-    (lon, lat), = at.session_state["cv_whatif"]
+    ((lon, lat),) = at.session_state["cv_whatif"]
     assert lon == pytest.approx(121.75, abs=1e-5) and lat == pytest.approx(39.45, abs=1e-5)
 
 
@@ -170,10 +176,10 @@ def test_candidate_list():
     at.text_area(key="cv_sg_text").set_value("39.45, 121.75\nnot a point 1\n39.47, 121.80")
     _ok(at.number_input(key="cv_sg_k").set_value(1).run())
     assert any("第 2 行" in w.value for w in at.warning)
-    assert map_js(at).count('data-rank=') >= 1
+    assert map_js(at).count("data-rank=") >= 1
 
 
-@pytest.fixture()
+@pytest.fixture
 def pop_data(tmp_path, monkeypatch):
     """A data folder whose subdistricts carry pop_total and pop_60plus (the bundled cache cleared)."""
     from ui import state

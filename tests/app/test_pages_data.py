@@ -5,13 +5,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import pandas as pd
-import pytest
-
 from geo.data.export import to_csv
 from geo.data.loader import load_bundled
-from tests.support.apptest import run_app
 from tests.corpus.cases import meal_df, meal_edit
+from tests.support.apptest import run_app
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -90,7 +87,7 @@ def test_bad_upload_shows_row_level_report_and_keeps_bundled():
     at = run_app("pages/data.py", query={"lang": "en"})
     _upload(at, "meal_points", "bad.csv", meal_edit(3, lat="121.712", lon="39.108"))
     assert any("'bad.csv' was not used" in e.value for e in at.error)
-    report = [d.value for d in at.dataframe if "message" in d.value.columns][0]
+    report = next(d.value for d in at.dataframe if "message" in d.value.columns)
     row = report[report["row"] == 3].iloc[0]
     assert "swapped" in row["message"] and row["line"] == 4 and row["column"] == "lat"
     assert not any("bad.csv" in w.value for w in at.warning)  # no banner: bundled data in use
@@ -103,8 +100,10 @@ def test_subdistricts_upload_reports_meal_points_outside_new_boundaries():
     # shift one boundary so that some bundled meal points fall outside their stated subdistrict
     import shapely
 
-    subs["geometry"] = [shapely.affinity.translate(g, 0.02, 0) if c == "210213001000" else g
-                        for c, g in zip(subs["code"], subs.geometry)]
+    subs["geometry"] = [
+        shapely.affinity.translate(g, 0.02, 0) if c == "210213001000" else g
+        for c, g in zip(subs["code"], subs.geometry)
+    ]
     at = run_app("pages/data.py", query={"lang": "en"})
     _upload(at, "subdistricts", "official.csv", to_csv(subs, "subdistricts"))
     assert any("official.csv" in w.value for w in at.warning)  # banner: in use
@@ -147,5 +146,5 @@ def test_data_page_in_chinese():
     assert any("内置数据" in tx.value for tx in at.text)
     assert any("不确定半径" in c.value for c in at.caption)
     _upload(at, "meal_points", "坏.csv", meal_edit(2, lat="abc"))
-    report = [d.value for d in at.dataframe if "message" in d.value.columns][0]
+    report = next(d.value for d in at.dataframe if "message" in d.value.columns)
     assert "“abc”不是数字" in " ".join(report["message"]) and "错误" in set(report["level"])

@@ -34,11 +34,13 @@ RUN_AXE = """async (tags) => {
 
 # rule id -> (where it may occur: "iframe" = inside a map iframe, "main" = the page, why)
 ALLOWED = {
-    "meta-viewport": ("iframe",
-                      "folium's map document (inside streamlit-folium's iframe) carries <meta name=viewport "
-                      "maximum-scale=1.0, user-scalable=no>; a browser applies only the top-level document's "
-                      "viewport, which is Streamlit's and allows zooming (axe finds nothing on it), so this "
-                      "tag cannot stop anyone from zooming."),
+    "meta-viewport": (
+        "iframe",
+        "folium's map document (inside streamlit-folium's iframe) carries <meta name=viewport "
+        "maximum-scale=1.0, user-scalable=no>; a browser applies only the top-level document's "
+        "viewport, which is Streamlit's and allows zooming (axe finds nothing on it), so this "
+        "tag cannot stop anyone from zooming.",
+    ),
 }
 
 PHONE = (390, 844)
@@ -138,8 +140,11 @@ def axe(page) -> list[dict]:
 PARAMS = [(url, lang, elder, size) for url in pages() for lang, elder, size in CONFIGS]
 
 
-@pytest.mark.parametrize("url,lang,elder,size", PARAMS,
-                         ids=[f"{u or 'overview'}-{lg}{'-elder-phone' if e else ''}" for u, lg, e, _ in PARAMS])
+@pytest.mark.parametrize(
+    ("url", "lang", "elder", "size"),
+    PARAMS,
+    ids=[f"{u or 'overview'}-{lg}{'-elder-phone' if e else ''}" for u, lg, e, _ in PARAMS],
+)
 def test_axe_wcag_aa(server, chromium, url, lang, elder, size):
     page = open_page(chromium, server, url, lang, elder, size)
     try:
@@ -149,7 +154,7 @@ def test_axe_wcag_aa(server, chromium, url, lang, elder, size):
     allowed = [v for v in violations if v["id"] in ALLOWED and ALLOWED[v["id"]][0] == v["where"]]
     rest = [v for v in violations if v not in allowed]
     if allowed:
-        print(f"\n{url or 'overview'} {lang}: allowed:", sorted({v['id'] for v in allowed}))
+        print(f"\n{url or 'overview'} {lang}: allowed:", sorted({v["id"] for v in allowed}))
     assert not rest, json.dumps(rest, ensure_ascii=False, indent=1)[:4000]
 
 
@@ -180,6 +185,8 @@ def test_elder_mode_sizes_targets_contrast(server, chromium, url):
     low = [x for x in contrast if x[1] < 4.5]
     assert not low, low
     assert overflow  # no horizontal scrolling at 390 px
-    print(f"\n{url or 'overview'} elder: {len(texts)} texts ≥ {min(x[2] for x in texts):.0f} px, "
-          f"{len(targets)} targets ≥ {min(min(x[2], x[3]) for x in targets)} px, "
-          f"contrast ≥ {min(x[1] for x in contrast):.2f}")
+    print(
+        f"\n{url or 'overview'} elder: {len(texts)} texts ≥ {min(x[2] for x in texts):.0f} px, "
+        f"{len(targets)} targets ≥ {min(min(x[2], x[3]) for x in targets)} px, "
+        f"contrast ≥ {min(x[1] for x in contrast):.2f}"
+    )

@@ -27,6 +27,7 @@ FORMULA_START = tuple(export.FORMULA_CHARS)
 
 # ---------------------------------------------------------------- exports, without a browser
 
+
 def bad_cells(values) -> list[str]:
     """Text cells a spreadsheet would run as a formula."""
     return [v for v in values if isinstance(v, str) and v[:1] in FORMULA_START]
@@ -69,14 +70,18 @@ def test_exports_of_hostile_data_are_neutralised(hostile_dir, fmt, tmp_path):
     ds = load_bundled(hostile_dir["meal_points"].parent)
     for layer in LAYERS:
         data = export.export(ds.layer(layer), layer, fmt)
-        cells = {"csv": csv_cells, "geojson": geojson_cells}[fmt](data) if fmt != "gpkg" \
+        cells = (
+            {"csv": csv_cells, "geojson": geojson_cells}[fmt](data)
+            if fmt != "gpkg"
             else gpkg_cells(data, layer, tmp_path)
+        )
         assert not bad_cells(cells), (layer, fmt, bad_cells(cells)[:3])
         assert any(isinstance(c, str) and c.startswith("'=") for c in cells), (layer, fmt)  # neutralised, not dropped
         assert any(isinstance(c, str) and "<script>alert('xss:script')</script>" in c for c in cells), (layer, fmt)
 
 
 # ---------------------------------------------------------------- the browser audit
+
 
 def _click_downloads(page, tmp_path) -> list[tuple[str, bytes]]:
     """Click every download button on the page (tab by tab); return (file name, bytes)."""
@@ -93,9 +98,11 @@ def _click_downloads(page, tmp_path) -> list[tuple[str, bytes]]:
                 with page.expect_download(timeout=120_000) as dl:  # some exports are built on click
                     btns.nth(bi).click()
                 d = dl.value
-            except Exception as exc:  # noqa: BLE001
-                raise AssertionError(f"download button {label!r} gave no file (see the server log "
-                                     f"$TMPDIR/streamlit-<port>.log): {type(exc).__name__}") from exc
+            except Exception as exc:
+                raise AssertionError(
+                    f"download button {label!r} gave no file (see the server log "
+                    f"$TMPDIR/streamlit-<port>.log): {type(exc).__name__}"
+                ) from exc
             target = tmp_path / f"dl{len(got)}_{d.suggested_filename}"
             d.save_as(target)
             got.append((d.suggested_filename, target.read_bytes()))
@@ -106,7 +113,7 @@ def _click_downloads(page, tmp_path) -> list[tuple[str, bytes]]:
 def _check_download(name: str, data: bytes, tmp_path) -> None:
     if name.endswith(".csv"):
         cells = csv_cells(data)
-    elif name.endswith(".geojson") or name.endswith(".json"):
+    elif name.endswith((".geojson", ".json")):
         cells = geojson_cells(data)
     elif name.endswith(".gpkg"):
         cells = gpkg_cells(data, name[:-5], tmp_path)
@@ -130,8 +137,6 @@ def _open_first_select(page) -> None:
         page.keyboard.press("Escape")
 
 
-
-
 @pytest.mark.browser
 @pytest.mark.skipif(not chromium_available(), reason="no chromium")
 def test_hostile_upload_on_every_page(hostile_dir, tmp_path):
@@ -151,13 +156,14 @@ def test_hostile_upload_on_every_page(hostile_dir, tmp_path):
 
         # the upload path: one file per layer, in schema order (subdistricts first: the
         # other layers are cross-checked against them)
-        for i, (layer, path) in enumerate(hostile_dir.items()):
+        for i, (_layer, path) in enumerate(hostile_dir.items()):
             named = tmp_path / f"hostile_{path.name}"
             named.write_bytes(path.read_bytes())
             page.locator("[data-testid=stTabs] [role=tab]").nth(i).click()
             page.locator("input[type=file]").nth(i).set_input_files(str(named))
-            page.wait_for_function("n => document.body.textContent.includes(\"your upload '\" + n + \"'\")",
-                                   arg=named.name, timeout=45_000)
+            page.wait_for_function(
+                'n => document.body.textContent.includes("your upload \'" + n + "\'")', arg=named.name, timeout=45_000
+            )
             wait_idle(page)
         assert page.get_by_text("Using your uploaded data").count() >= 1
 
@@ -167,7 +173,9 @@ def test_hostile_upload_on_every_page(hostile_dir, tmp_path):
         for idx, url in enumerate(urls):
             name = url or "overview"
             nav.nth(idx).click()
-            page.wait_for_function("u => location.pathname.replace(/\\/$/, '').endsWith(u)", arg="/" + url if url else "")
+            page.wait_for_function(
+                "u => location.pathname.replace(/\\/$/, '').endsWith(u)", arg="/" + url if url else ""
+            )
             wait_idle(page)
             assert page.get_by_text("Using your uploaded data").count() >= 1, name  # the hostile data is in use
             info = {"maps": 0, "popups": 0, "tooltips": 0, "downloads": []}

@@ -56,8 +56,10 @@ def test_choropleth_legend_and_tap_adds_whatif(server, chromium):
     tb = target.bounding_box()
     page.mouse.click(tb["x"] + tb["width"] * 0.5, tb["y"] + tb["height"] * 0.5)
     f.locator(".leaflet-marker-icon .cv-wi").first.wait_for(timeout=20_000)
-    page.wait_for_function("() => document.querySelector('.cvk-strip') && "
-                           "document.querySelector('.cvk-strip').innerText.includes('61')", timeout=20_000)
+    page.wait_for_function(
+        "() => document.querySelector('.cvk-strip') && document.querySelector('.cvk-strip').innerText.includes('61')",
+        timeout=20_000,
+    )
     after = summary_text(page)
     assert after != before and "试加点后" in after
     assert "试加点（1 个）" in f.locator(".jp-legend").inner_text()
@@ -86,16 +88,19 @@ def test_phone_layout(server, chromium):
 
 def test_exported_map_html_opens_offline(chromium, tmp_path):
     from geo.core import coverage as cv
-    from geo.views import coverage as pl
     from geo.data.loader import load_bundled
+    from geo.views import coverage as pl
 
     ds = load_bundled()
     m = cv.subdistrict_metrics(ds.subdistricts, ds.meal_points, 500, cell_m=400)
     ch = pl.choropleth(m, "covered_share")
     nm = pl.names(ds.subdistricts, "zh")
     v = pl.View()
-    layers = [pl.choropleth_layer(ds.subdistricts, ch, pl.tooltips(ch, nm, "zh"), "blank"),
-              pl.meal_layer(ds.meal_points, "zh", "blank", nm), pl.whatif_layer([(121.75, 39.45)], v, "zh")]
+    layers = [
+        pl.choropleth_layer(ds.subdistricts, ch, pl.tooltips(ch, nm, "zh"), "blank"),
+        pl.meal_layer(ds.meal_points, "zh", "blank", nm),
+        pl.whatif_layer([(121.75, 39.45)], v, "zh"),
+    ]
     path = tmp_path / "map.html"
     path.write_bytes(pl.export_map_html(layers, pl.legend_html(ch, v, "zh", 1), "zh", "blank", "t"))
     page = new_page(chromium, 1000, 700)

@@ -3,11 +3,13 @@ session only, with a banner; another browser session still sees the bundled data
 
 import pytest
 
-from tests.support.browser import chromium_available, new_page
 from tests.corpus.cases import meal_df
+from tests.support.browser import chromium_available, new_page
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed"),
+]
 
 
 def test_upload_in_one_session_only(server, chromium, tmp_path):

@@ -12,12 +12,14 @@ import numpy as np
 import pytest
 
 from geo.core.datum import wgs84_to_gcj02
-from geo.data.loader import load_bundled
 from geo.core.nearest import haversine_m
+from geo.data.loader import load_bundled
 from tests.support.browser import browser, chromium_available, map_frame, new_page
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed"),
+]
 
 SHOTS = Path(os.environ.get("FINDER_SHOTS", "/tmp/finder_shots"))
 W, H = 390, 844
@@ -135,8 +137,11 @@ def test_elder_mode_three_taps_and_sizes(server, chromium):
     assert sizes and min(sizes) >= 20, sizes
     small = [tg for tg in page.evaluate(READ_TARGETS) if tg[2] < 60 or tg[3] < 60]
     assert not small, small
-    contrast = page.evaluate(READ_CONTRAST, ".fd-dist, .fd-caveat, .fd-details div, .np, .fd-origin, "
-                                            "[data-testid=stAlertContentWarning] p, a[data-testid^=stBaseLinkButton] p")
+    contrast = page.evaluate(
+        READ_CONTRAST,
+        ".fd-dist, .fd-caveat, .fd-details div, .np, .fd-origin, "
+        "[data-testid=stAlertContentWarning] p, a[data-testid^=stBaseLinkButton] p",
+    )
     assert contrast and min(c for _, c in contrast) >= 4.5, contrast
     assert page.evaluate(NO_HSCROLL)
     _shot(page, "finder_elder")
@@ -145,8 +150,13 @@ def test_elder_mode_three_taps_and_sizes(server, chromium):
 
 def test_browser_location_allowed_and_refused(server, chromium):
     here = (121.7505, 39.0702)
-    page = new_page(chromium, W, H, geolocation={"longitude": here[0], "latitude": here[1], "accuracy": 30},
-                    permissions=["geolocation"])
+    page = new_page(
+        chromium,
+        W,
+        H,
+        geolocation={"longitude": here[0], "latitude": here[1], "accuracy": 30},
+        permissions=["geolocation"],
+    )
     page.goto(server + "/finder?lang=en")
     frame = map_frame(page)
     frame.locator(".fd-locate").click()
@@ -165,7 +175,9 @@ def test_browser_location_allowed_and_refused(server, chromium):
     refused.wait_for_function(
         "() => { const f = document.querySelector(\"iframe[title='streamlit_folium.st_folium']\");"
         " const m = f && f.contentDocument.querySelector('.fd-locmsg');"
-        " return m && m.dataset.outcome && m.dataset.outcome !== 'searching'; }", timeout=20_000)
+        " return m && m.dataset.outcome && m.dataset.outcome !== 'searching'; }",
+        timeout=20_000,
+    )
     assert msg.get_attribute("data-outcome") in ("denied", "unavailable")
     assert "tap your position on the map" in msg.inner_text().lower()
     assert refused.locator(".fd-item").count() == 0

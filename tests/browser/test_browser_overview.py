@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 import pandas as pd
 import pytest
 
-from geo.views import overview as ov
 from geo.data.loader import DATA_DIR, load_bundled
+from geo.views import overview as ov
 from tests.support.browser import LOOPBACK, MAP_IFRAME, chromium_available, map_frame, new_page, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not chromium_available(), reason="no chromium")]
@@ -60,7 +60,10 @@ def open_view(page, server_url: str, params: dict | None = None):
 def wait_count(page, sel: str, n: int, timeout=15_000):
     page.wait_for_function(
         "([f, s, n]) => { const d = document.querySelector(f)?.contentDocument;"
-        " return !!d && d.querySelectorAll(s).length === n; }", arg=[MAP_IFRAME, sel, n], timeout=timeout)
+        " return !!d && d.querySelectorAll(s).length === n; }",
+        arg=[MAP_IFRAME, sel, n],
+        timeout=timeout,
+    )
 
 
 def assert_clean(page):
@@ -102,11 +105,14 @@ def test_desktop_default_popups_and_click_details(server, chromium, ds):
     page.context.close()
 
 
-@pytest.mark.parametrize("params", [
-    {"sectors": "urban_renewal", "lang": "en"},
-    {"sectors": "education,medical", "sub": "210213008000", "base": "osm"},
-    {"layers": "sub,meal", "q": "湾里"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sectors": "urban_renewal", "lang": "en"},
+        {"sectors": "education,medical", "sub": "210213008000", "base": "osm"},
+        {"layers": "sub,meal", "q": "湾里"},
+    ],
+)
 def test_marker_counts_follow_the_url_view(server, chromium, ds, params):
     page = new_page(chromium, 1280, 800)
     f = open_view(page, server, params)

@@ -7,8 +7,10 @@ import pytest
 
 from tests.support.browser import chromium_available, map_frame, new_page, streamlit_server
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not chromium_available(), reason="Debian chromium is not installed"),
+]
 
 
 def test_first_map_offline(server, chromium):
@@ -63,7 +65,9 @@ def test_deep_link_on_a_fresh_server_uses_the_app_navigation(chromium):
         page.get_by_text("Find a meal point", exact=True).first.wait_for(timeout=30_000)
         page.wait_for_function(
             "() => { const n = document.querySelector('[data-testid=\"stSidebarNav\"]');"
-            " return n && n.innerText.includes('Overview map'); }", timeout=30_000)
+            " return n && n.innerText.includes('Overview map'); }",
+            timeout=30_000,
+        )
         text = nav.inner_text()
         assert "Overview map" in text and "Data" in text
         assert "app" not in text.split() and "overview" not in text.split()

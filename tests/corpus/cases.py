@@ -11,9 +11,9 @@ import json
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -34,6 +34,7 @@ class Case:
 
 
 # ---------------------------------------------------------------- building blocks
+
 
 def meal_df() -> pd.DataFrame:
     return pd.read_csv(DATA / "meal_points.csv", dtype=str, keep_default_na=False)
@@ -75,8 +76,13 @@ def meal_points_geojson(features_edit=None) -> dict:
     feats = []
     for _, r in df.iterrows():
         props = {k: (v or None) for k, v in r.items() if k not in ("lat", "lon")}
-        feats.append({"type": "Feature", "properties": props,
-                      "geometry": {"type": "Point", "coordinates": [float(r["lon"]), float(r["lat"])]}})
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": [float(r["lon"]), float(r["lat"])]},
+            }
+        )
     obj = {"type": "FeatureCollection", "features": feats}
     if features_edit:
         features_edit(obj["features"])
@@ -117,8 +123,10 @@ def _mixed(feats):
 
 
 def _meal_polygon(feats):
-    feats[0]["geometry"] = {"type": "Polygon", "coordinates": [[[121.7, 39.1], [121.71, 39.1], [121.71, 39.11],
-                                                                  [121.7, 39.1]]]}
+    feats[0]["geometry"] = {
+        "type": "Polygon",
+        "coordinates": [[[121.7, 39.1], [121.71, 39.1], [121.71, 39.11], [121.7, 39.1]]],
+    }
 
 
 def _null_geom(feats):
@@ -126,8 +134,10 @@ def _null_geom(feats):
 
 
 def _sub_outside(feats):
-    feats[4]["geometry"] = {"type": "Polygon", "coordinates": [[[116.3, 39.9], [116.4, 39.9], [116.4, 40.0],
-                                                                  [116.3, 39.9]]]}
+    feats[4]["geometry"] = {
+        "type": "Polygon",
+        "coordinates": [[[116.3, 39.9], [116.4, 39.9], [116.4, 40.0], [116.3, 39.9]]],
+    }
 
 
 def _sub_swapped(feats):
@@ -250,51 +260,159 @@ def sub_as_csv() -> bytes:
 CASES: list[Case] = [
     # columns
     Case("missing_column.csv", "meal_points", missing_lat, "v.missing_column", "'lat' is missing", column="lat"),
-    Case("renamed_column.csv", "meal_points", renamed_column, "v.unknown_column", "did you mean 'subdistrict_code'",
-         column="subdistrict"),
+    Case(
+        "renamed_column.csv",
+        "meal_points",
+        renamed_column,
+        "v.unknown_column",
+        "did you mean 'subdistrict_code'",
+        column="subdistrict",
+    ),
     Case("duplicate_column.csv", "meal_points", dup_column, "v.duplicate_column", "more than once", column="id"),
     # cell types and values
-    Case("bad_number.csv", "meal_points", lambda: meal_edit(2, lat="39.1N"), "v.not_number", "'39.1N' is not a number",
-         row=2, column="lat"),
-    Case("bad_integer.csv", "projects", lambda: proj_edit(4, institutions="25.5"), "v.not_integer", "'25.5'",
-         row=4, column="institutions"),
-    Case("out_of_range.csv", "projects", lambda: proj_edit(1, completed_year="1990"), "v.out_of_range", "1990",
-         row=1, column="completed_year"),
-    Case("bad_enum.csv", "meal_points", lambda: meal_edit(5, location_precision="exact"), "v.not_allowed", "'exact'",
-         row=5, column="location_precision"),
-    Case("required_empty.csv", "meal_points", lambda: meal_edit(6, name_zh=""), "v.required_value", "required",
-         row=6, column="name_zh"),
-    Case("bad_date.csv", "meal_points", lambda: meal_edit(7, verified_on="31/12/2025"), "v.bad_date", "YYYY-MM-DD",
-         row=7, column="verified_on"),
-    Case("bad_yesno.csv", "meal_points", lambda: meal_edit(8, dine_in="maybe"), "v.bad_yesno", "'maybe'",
-         row=8, column="dine_in"),
-    Case("bad_code.csv", "meal_points", lambda: meal_edit(9, subdistrict_code="21021300"), "v.bad_code",
-         "12-digit", row=9, column="subdistrict_code"),
-    Case("unknown_code.csv", "meal_points", lambda: meal_edit(10, subdistrict_code="210213099000"), "v.unknown_code",
-         "'210213099000'", row=10, column="subdistrict_code"),
-    Case("unknown_code_projects.csv", "projects", lambda: proj_edit(10, subdistrict_codes="210213008000;210213020999"),
-         "v.unknown_code", "'210213020999'", row=10, column="subdistrict_codes"),
+    Case(
+        "bad_number.csv",
+        "meal_points",
+        lambda: meal_edit(2, lat="39.1N"),
+        "v.not_number",
+        "'39.1N' is not a number",
+        row=2,
+        column="lat",
+    ),
+    Case(
+        "bad_integer.csv",
+        "projects",
+        lambda: proj_edit(4, institutions="25.5"),
+        "v.not_integer",
+        "'25.5'",
+        row=4,
+        column="institutions",
+    ),
+    Case(
+        "out_of_range.csv",
+        "projects",
+        lambda: proj_edit(1, completed_year="1990"),
+        "v.out_of_range",
+        "1990",
+        row=1,
+        column="completed_year",
+    ),
+    Case(
+        "bad_enum.csv",
+        "meal_points",
+        lambda: meal_edit(5, location_precision="exact"),
+        "v.not_allowed",
+        "'exact'",
+        row=5,
+        column="location_precision",
+    ),
+    Case(
+        "required_empty.csv",
+        "meal_points",
+        lambda: meal_edit(6, name_zh=""),
+        "v.required_value",
+        "required",
+        row=6,
+        column="name_zh",
+    ),
+    Case(
+        "bad_date.csv",
+        "meal_points",
+        lambda: meal_edit(7, verified_on="31/12/2025"),
+        "v.bad_date",
+        "YYYY-MM-DD",
+        row=7,
+        column="verified_on",
+    ),
+    Case(
+        "bad_yesno.csv",
+        "meal_points",
+        lambda: meal_edit(8, dine_in="maybe"),
+        "v.bad_yesno",
+        "'maybe'",
+        row=8,
+        column="dine_in",
+    ),
+    Case(
+        "bad_code.csv",
+        "meal_points",
+        lambda: meal_edit(9, subdistrict_code="21021300"),
+        "v.bad_code",
+        "12-digit",
+        row=9,
+        column="subdistrict_code",
+    ),
+    Case(
+        "unknown_code.csv",
+        "meal_points",
+        lambda: meal_edit(10, subdistrict_code="210213099000"),
+        "v.unknown_code",
+        "'210213099000'",
+        row=10,
+        column="subdistrict_code",
+    ),
+    Case(
+        "unknown_code_projects.csv",
+        "projects",
+        lambda: proj_edit(10, subdistrict_codes="210213008000;210213020999"),
+        "v.unknown_code",
+        "'210213020999'",
+        row=10,
+        column="subdistrict_codes",
+    ),
     Case("duplicate_ids.csv", "meal_points", dup_ids, "v.duplicate_id", "also row 2", row=5, column="id"),
     # positions
-    Case("swapped_latlon.csv", "meal_points", lambda: meal_edit(3, lat="121.712", lon="39.108"), "v.coord_swapped",
-         "swapped", row=3, column="lat"),
-    Case("outside_district.csv", "meal_points", lambda: meal_edit(4, lat="39.9042", lon="116.4074"),
-         "v.outside_district", "outside Jinpu", row=4, column="lat"),
-    Case("outside_subdistrict.csv", "meal_points", lambda: meal_edit(1, lat="39.50", lon="121.70"),
-         "v.outside_subdistrict_schematic", "210213001000", row=1, column="subdistrict_code"),
+    Case(
+        "swapped_latlon.csv",
+        "meal_points",
+        lambda: meal_edit(3, lat="121.712", lon="39.108"),
+        "v.coord_swapped",
+        "swapped",
+        row=3,
+        column="lat",
+    ),
+    Case(
+        "outside_district.csv",
+        "meal_points",
+        lambda: meal_edit(4, lat="39.9042", lon="116.4074"),
+        "v.outside_district",
+        "outside Jinpu",
+        row=4,
+        column="lat",
+    ),
+    Case(
+        "outside_subdistrict.csv",
+        "meal_points",
+        lambda: meal_edit(1, lat="39.50", lon="121.70"),
+        "v.outside_subdistrict_schematic",
+        "210213001000",
+        row=1,
+        column="subdistrict_code",
+    ),
     Case("projected_metres.csv", "meal_points", metres_csv, "v.coord_metres", "projected metres", row=3),
-    Case("district_with_coords.csv", "projects", lambda: proj_edit(1, lat="39.1", lon="121.7"),
-         "v.district_with_coords", "district-wide", row=1),
-    Case("site_without_codes.csv", "projects",
-         lambda: proj_edit(1, location_precision="site", lat="39.09", lon="121.735"), "v.codes_missing",
-         "subdistrict_codes is required", row=1, column="subdistrict_codes"),
+    Case(
+        "district_with_coords.csv",
+        "projects",
+        lambda: proj_edit(1, lat="39.1", lon="121.7"),
+        "v.district_with_coords",
+        "district-wide",
+        row=1,
+    ),
+    Case(
+        "site_without_codes.csv",
+        "projects",
+        lambda: proj_edit(1, location_precision="site", lat="39.09", lon="121.735"),
+        "v.codes_missing",
+        "subdistrict_codes is required",
+        row=1,
+        column="subdistrict_codes",
+    ),
     # files
     Case("empty.csv", "meal_points", lambda: b"", "v.empty_file", "empty"),
     Case("blank_lines.csv", "meal_points", lambda: b"\n\n  \n", "v.empty_file", "empty"),
     Case("header_only.csv", "meal_points", header_only, "v.no_rows", "no data rows"),
     Case("garbage.csv", "meal_points", lambda: bytes(range(256)) * 8, "v.binary", "binary"),
-    Case("garbage.geojson", "subdistricts", lambda: b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "v.binary",
-         "binary"),
+    Case("garbage.geojson", "subdistricts", lambda: b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "v.binary", "binary"),
     Case("latin1.csv", "meal_points", latin1, "v.encoding", "UTF-8"),
     Case("utf16.csv", "meal_points", utf16, "v.encoding_utf16", "UTF-16"),
     Case("oversized.csv", "meal_points", oversized, "v.too_large", "over the 20 MB limit"),
@@ -302,40 +420,134 @@ CASES: list[Case] = [
     Case("truncated.geojson", "subdistricts", truncated_json, "v.unreadable", "cannot be read"),
     Case("no_shp.zip", "meal_points", zip_without_shp, "v.unreadable", "exactly one .shp"),
     Case("table.xlsx", "meal_points", lambda: b"PK\x03\x04 not really", "v.unsupported_type", "'.xlsx'"),
-    Case("no_features.geojson", "meal_points", lambda: b'{"type": "FeatureCollection", "features": []}',
-         "v.no_features", "no features"),
-    Case("not_a_geopackage.gpkg", "subdistricts", lambda: b"SQLite format 3\x00" + b"junk" * 100, "v.not_format",
-         "not a valid GeoPackage"),
-    Case("chinese_headers.csv", "meal_points", lambda: "编号,名称,纬度,经度\nM1,食堂,39.1,121.7\n".encode("gbk"),
-         "v.unknown_column", "did you mean 'lat'", column="纬度"),
+    Case(
+        "no_features.geojson",
+        "meal_points",
+        lambda: b'{"type": "FeatureCollection", "features": []}',
+        "v.no_features",
+        "no features",
+    ),
+    Case(
+        "not_a_geopackage.gpkg",
+        "subdistricts",
+        lambda: b"SQLite format 3\x00" + b"junk" * 100,
+        "v.not_format",
+        "not a valid GeoPackage",
+    ),
+    Case(
+        "chinese_headers.csv",
+        "meal_points",
+        lambda: "编号,名称,纬度,经度\nM1,食堂,39.1,121.7\n".encode("gbk"),
+        "v.unknown_column",
+        "did you mean 'lat'",
+        column="纬度",
+    ),
     # geometry
-    Case("bowtie.geojson", "subdistricts", lambda: sub_edit(_bowtie), "v.geom_invalid", "Self-intersection", row=1,
-         column="geometry"),
-    Case("degenerate_ring.geojson", "subdistricts", lambda: sub_edit(_spike_ring), "v.geom_invalid",
-         "invalid geometry", row=3, column="geometry"),
-    Case("projected_no_crs.geojson", "subdistricts", lambda: geojson_bytes(_projected({})), "v.coords_not_degrees",
-         "projected metres"),
-    Case("mixed_types.geojson", "meal_points", lambda: geojson_bytes(meal_points_geojson(_mixed)), "v.geom_mixed",
-         "LineString, Point"),
-    Case("meal_polygon.geojson", "meal_points", lambda: geojson_bytes(meal_points_geojson(_meal_polygon)),
-         "v.geom_type", "expected Point", row=1, column="geometry"),
-    Case("no_geometry.geojson", "meal_points", lambda: geojson_bytes(meal_points_geojson(_null_geom)),
-         "v.geom_missing", "missing", row=4, column="geometry"),
-    Case("subdistrict_missing.geojson", "subdistricts", sub_missing_one, "v.missing_subdistricts",
-         "1 subdistricts are missing"),
-    Case("subdistrict_unknown_code.geojson", "subdistricts", lambda: sub_edit(sub_unknown_code), "v.unknown_code",
-         "'210213099000'", row=1, column="code"),
-    Case("subdistrict_elsewhere.geojson", "subdistricts", lambda: sub_edit(_sub_outside), "v.polygon_outside",
-         "outside Jinpu", row=5, column="geometry"),
-    Case("subdistrict_swapped.geojson", "subdistricts", lambda: sub_edit(_sub_swapped), "v.geom_swapped",
-         "swapped", row=5, column="geometry"),
+    Case(
+        "bowtie.geojson",
+        "subdistricts",
+        lambda: sub_edit(_bowtie),
+        "v.geom_invalid",
+        "Self-intersection",
+        row=1,
+        column="geometry",
+    ),
+    Case(
+        "degenerate_ring.geojson",
+        "subdistricts",
+        lambda: sub_edit(_spike_ring),
+        "v.geom_invalid",
+        "invalid geometry",
+        row=3,
+        column="geometry",
+    ),
+    Case(
+        "projected_no_crs.geojson",
+        "subdistricts",
+        lambda: geojson_bytes(_projected({})),
+        "v.coords_not_degrees",
+        "projected metres",
+    ),
+    Case(
+        "mixed_types.geojson",
+        "meal_points",
+        lambda: geojson_bytes(meal_points_geojson(_mixed)),
+        "v.geom_mixed",
+        "LineString, Point",
+    ),
+    Case(
+        "meal_polygon.geojson",
+        "meal_points",
+        lambda: geojson_bytes(meal_points_geojson(_meal_polygon)),
+        "v.geom_type",
+        "expected Point",
+        row=1,
+        column="geometry",
+    ),
+    Case(
+        "no_geometry.geojson",
+        "meal_points",
+        lambda: geojson_bytes(meal_points_geojson(_null_geom)),
+        "v.geom_missing",
+        "missing",
+        row=4,
+        column="geometry",
+    ),
+    Case(
+        "subdistrict_missing.geojson",
+        "subdistricts",
+        sub_missing_one,
+        "v.missing_subdistricts",
+        "1 subdistricts are missing",
+    ),
+    Case(
+        "subdistrict_unknown_code.geojson",
+        "subdistricts",
+        lambda: sub_edit(sub_unknown_code),
+        "v.unknown_code",
+        "'210213099000'",
+        row=1,
+        column="code",
+    ),
+    Case(
+        "subdistrict_elsewhere.geojson",
+        "subdistricts",
+        lambda: sub_edit(_sub_outside),
+        "v.polygon_outside",
+        "outside Jinpu",
+        row=5,
+        column="geometry",
+    ),
+    Case(
+        "subdistrict_swapped.geojson",
+        "subdistricts",
+        lambda: sub_edit(_sub_swapped),
+        "v.geom_swapped",
+        "swapped",
+        row=5,
+        column="geometry",
+    ),
     Case("subdistricts_no_geometry.csv", "subdistricts", sub_as_csv, "v.polygon_file_needed", "WKT"),
     # accepted with a warning that must be shown
-    Case("html_in_names.csv", "meal_points", lambda: meal_edit(2, name_zh='<img src=x onerror="alert(1)">食堂'),
-         "v.html_in_text", "plain text", level="warning", row=2, column="name_zh"),
-    Case("formula_cells.csv", "meal_points", lambda: meal_edit(3, phone="=HYPERLINK(\"http://x\")",
-                                                              price_note="+1 yuan", address="@SUM(A1)"),
-         "v.formula_like", "prefix", level="warning", row=3),
+    Case(
+        "html_in_names.csv",
+        "meal_points",
+        lambda: meal_edit(2, name_zh='<img src=x onerror="alert(1)">食堂'),
+        "v.html_in_text",
+        "plain text",
+        level="warning",
+        row=2,
+        column="name_zh",
+    ),
+    Case(
+        "formula_cells.csv",
+        "meal_points",
+        lambda: meal_edit(3, phone='=HYPERLINK("http://x")', price_note="+1 yuan", address="@SUM(A1)"),
+        "v.formula_like",
+        "prefix",
+        level="warning",
+        row=3,
+    ),
 ]
 
 

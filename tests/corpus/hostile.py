@@ -36,7 +36,7 @@ PAYLOADS = (
 )
 # cells a spreadsheet would run as formulas: exports must neutralise them
 FORMULAS = (
-    "=HYPERLINK(\"http://evil.example/\",\"x\")",
+    '=HYPERLINK("http://evil.example/","x")',
     "+1+1",
     "-2+3",
     "@SUM(1,1)",

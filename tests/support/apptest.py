@@ -7,7 +7,6 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 

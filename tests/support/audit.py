@@ -11,8 +11,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # (file, url path) in the app's order; app.py registers only the files that exist,
 # so the audits cover a page (coverage, for one) as soon as it lands.
-ALL_PAGES = (("pages/overview.py", ""), ("pages/finder.py", "finder"), ("pages/coverage.py", "coverage"),
-             ("pages/projects.py", "projects"), ("pages/data.py", "data"))
+ALL_PAGES = (
+    ("pages/overview.py", ""),
+    ("pages/finder.py", "finder"),
+    ("pages/coverage.py", "coverage"),
+    ("pages/projects.py", "projects"),
+    ("pages/data.py", "data"),
+)
 
 
 def pages() -> list[str]:
@@ -23,10 +28,12 @@ def pages() -> list[str]:
 def wait_idle(page, quiet_ms: int = 800, timeout_ms: int = 45_000) -> None:
     """Wait until Streamlit has finished running: no status widget, no skeleton, no
     stale elements, for ``quiet_ms`` in a row."""
-    js = ("() => !document.querySelector('[data-testid=stStatusWidget]') && "
-          "!document.querySelector('[data-testid=stSkeleton]') && "
-          "!!document.querySelector('[data-testid=stMainBlockContainer]') && "
-          "!document.querySelector('[data-stale=true]')")
+    js = (
+        "() => !document.querySelector('[data-testid=stStatusWidget]') && "
+        "!document.querySelector('[data-testid=stSkeleton]') && "
+        "!!document.querySelector('[data-testid=stMainBlockContainer]') && "
+        "!document.querySelector('[data-stale=true]')"
+    )
     deadline = time.monotonic() + timeout_ms / 1000
     quiet = 0
     while time.monotonic() < deadline:
@@ -49,7 +56,7 @@ def map_frames(page) -> list:
         try:
             if fr.evaluate("() => !!(window.map && window.L && window.map instanceof L.Map)"):
                 out.append(fr)
-        except Exception:  # noqa: BLE001 - a frame that went away
+        except Exception:
             pass
     return out
 
@@ -111,7 +118,7 @@ def check_frames(page) -> dict:
     for fr in page.frames:
         try:
             r = fr.evaluate(DOM_CHECK)
-        except Exception:  # noqa: BLE001
+        except Exception:
             continue
         bad += [f"{fr.url[:60]}: {b}" for b in r["bad"]]
         hits += r["hits"]

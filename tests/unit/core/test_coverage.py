@@ -24,6 +24,7 @@ import pytest
 import shapely
 
 from geo.core import coverage as cv
+
 SMALL_BBOX = (121.70, 39.05, 121.82, 39.14)  # ~10 km x 10 km around the old town
 
 

@@ -45,13 +45,17 @@ GCOORD_INVERSE = (123.0, 45.0, 122.99395597, 44.99804071)
 COORDTRANSFORM_CRUDE_INVERSE = (116.404, 39.915, 116.39775550083061, 39.91359571849836)
 
 
-@pytest.mark.parametrize("wlon, wlat, glon, glat, source", REFERENCE_PAIRS, ids=[p[4] for p in REFERENCE_PAIRS])
+@pytest.mark.parametrize(
+    ("wlon", "wlat", "glon", "glat", "source"), REFERENCE_PAIRS, ids=[p[4] for p in REFERENCE_PAIRS]
+)
 def test_forward_matches_published_pairs(wlon, wlat, glon, glat, source):
     lon, lat = wgs84_to_gcj02(wlon, wlat)
     assert metres(lon, lat, glon, glat) < 0.5, source
 
 
-@pytest.mark.parametrize("wlon, wlat, glon, glat, source", REFERENCE_PAIRS, ids=[p[4] for p in REFERENCE_PAIRS])
+@pytest.mark.parametrize(
+    ("wlon", "wlat", "glon", "glat", "source"), REFERENCE_PAIRS, ids=[p[4] for p in REFERENCE_PAIRS]
+)
 def test_inverse_matches_published_pairs(wlon, wlat, glon, glat, source):
     lon, lat = gcj02_to_wgs84(glon, glat)
     assert metres(lon, lat, wlon, wlat) < 1.0, source
@@ -131,19 +135,19 @@ def test_shapes_and_types():
     grid_lon, grid_lat = np.meshgrid(np.linspace(121.5, 122.2, 4), np.linspace(39.0, 39.5, 3))
     g_lon, g_lat = wgs84_to_gcj02(grid_lon, grid_lat)
     assert g_lon.shape == (3, 4) and g_lat.shape == (3, 4)
-    w_lon, w_lat = gcj02_to_wgs84(g_lon, g_lat)
+    w_lon, _w_lat = gcj02_to_wgs84(g_lon, g_lat)
     assert w_lon.shape == (3, 4)
     np.testing.assert_allclose(w_lon, grid_lon, atol=1e-9)
     # Broadcasting a scalar latitude against an array of longitudes.
     b_lon, b_lat = wgs84_to_gcj02(np.array([121.6, 121.8]), 39.2)
     assert b_lon.shape == (2,) and b_lat.shape == (2,)
     # Empty arrays are fine.
-    e_lon, e_lat = gcj02_to_wgs84(np.array([]), np.array([]))
+    e_lon, _e_lat = gcj02_to_wgs84(np.array([]), np.array([]))
     assert e_lon.shape == (0,)
 
 
 def test_nan_passes_through():
-    lon, lat = wgs84_to_gcj02(np.array([np.nan, 121.7]), np.array([39.1, 39.1]))
+    lon, _lat = wgs84_to_gcj02(np.array([np.nan, 121.7]), np.array([39.1, 39.1]))
     assert np.isnan(lon[0]) and not np.isnan(lon[1])
     w_lon, _ = gcj02_to_wgs84(np.array([np.nan]), np.array([np.nan]))
     assert np.isnan(w_lon[0])

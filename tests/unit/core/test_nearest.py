@@ -85,7 +85,7 @@ def test_haversine_broadcasts_and_returns_float_for_scalars():
 # --------------------------------------------------------------------------- #
 # PointIndex vs brute force
 # --------------------------------------------------------------------------- #
-@pytest.mark.parametrize("n, seed", [(60, 11), (100_000, 12)], ids=["60-points", "100k-points"])
+@pytest.mark.parametrize(("n", "seed"), [(60, 11), (100_000, 12)], ids=["60-points", "100k-points"])
 def test_nearest_matches_brute_force(n, seed):
     lons, lats = random_points(n, seed)
     index = PointIndex(lons, lats)
@@ -113,7 +113,7 @@ def test_nearest_query_on_a_point_and_outside_bbox():
     assert_same_answer(index.nearest(120.0, 38.0, k=5), brute_nearest(lons, lats, 120.0, 38.0, 5))
 
 
-@pytest.mark.parametrize("n, seed", [(60, 31), (100_000, 32)], ids=["60-points", "100k-points"])
+@pytest.mark.parametrize(("n", "seed"), [(60, 31), (100_000, 32)], ids=["60-points", "100k-points"])
 def test_within_matches_brute_force(n, seed):
     lons, lats = random_points(n, seed)
     index = PointIndex(lons, lats)
@@ -187,7 +187,9 @@ def test_many_duplicates_tie_order():
     assert idx.tolist() == [0, 1, 2, 3, 4, 6, 7, 8, 9, 10]
 
 
-@pytest.mark.parametrize("bad", [(np.nan, 39.1), (121.7, np.nan), (np.inf, 39.1), (121.7, 91.0), ("x", 39.1), (None, 39.1)])
+@pytest.mark.parametrize(
+    "bad", [(np.nan, 39.1), (121.7, np.nan), (np.inf, 39.1), (121.7, 91.0), ("x", 39.1), (None, 39.1)]
+)
 def test_invalid_query_raises(bad):
     index = PointIndex(*random_points(10, 61))
     with pytest.raises(ValueError):

@@ -15,6 +15,7 @@ import shapely
 
 from geo.core import coverage as cv
 from geo.core import sites as st
+
 SMALL_BBOX = (121.70, 39.05, 121.82, 39.14)
 ALLOWED = {"optimal", "time_limit", "skipped", "infeasible", "error"}
 
@@ -149,8 +150,14 @@ def test_time_limit_mapping(monkeypatch):
         x = np.zeros(len(c))
         x[:3] = 1.0
         return scipy.optimize.OptimizeResult(
-            status=1, success=False, message="Time limit reached.", x=x,
-            fun=-1.0, mip_dual_bound=-1e6, mip_gap=0.5, mip_node_count=1,
+            status=1,
+            success=False,
+            message="Time limit reached.",
+            x=x,
+            fun=-1.0,
+            mip_dual_bound=-1e6,
+            mip_gap=0.5,
+            mip_node_count=1,
         )
 
     monkeypatch.setattr(st, "milp", fake_milp)
@@ -160,8 +167,9 @@ def test_time_limit_mapping(monkeypatch):
     assert res2.bound == 500.0 and res2.bound_method == "given"
 
     def fake_none(c, **kw):
-        return scipy.optimize.OptimizeResult(status=1, success=False, message="Time limit reached.",
-                                             x=None, fun=None, mip_dual_bound=None, mip_gap=None)
+        return scipy.optimize.OptimizeResult(
+            status=1, success=False, message="Time limit reached.", x=None, fun=None, mip_dual_bound=None, mip_gap=None
+        )
 
     monkeypatch.setattr(st, "milp", fake_none)
     res = st.exact_mclp(A, w, 5, time_limit_s=1, warm_start=[0, 1])
@@ -238,7 +246,7 @@ def test_csv_neutralised_and_geojson():
     gdf = gpd.GeoDataFrame(
         {
             "rank": [1, 2, 3, 4],
-            "name": ["=HYPERLINK(\"x\")", "+1+1", "-2", "@SUM(A1)"],
+            "name": ['=HYPERLINK("x")', "+1+1", "-2", "@SUM(A1)"],
             "note": ["ok", "\tcmd", "plain", None],
             "value": [-3.5, 1.0, 2.0, -0.25],
         },
@@ -247,7 +255,7 @@ def test_csv_neutralised_and_geojson():
     )
     text = st.suggestions_to_csv(gdf)
     back = pd.read_csv(io.StringIO(text))
-    assert back["name"].tolist() == ["'=HYPERLINK(\"x\")", "'+1+1", "'-2", "'@SUM(A1)"]
+    assert back["name"].tolist() == ['\'=HYPERLINK("x")', "'+1+1", "'-2", "'@SUM(A1)"]
     assert back["note"].iloc[1] == "'\tcmd" and back["note"].iloc[0] == "ok"
     assert back["value"].tolist() == [-3.5, 1.0, 2.0, -0.25]  # numbers stay numeric
     assert back["rank"].dtype.kind == "i" and "geometry" not in back

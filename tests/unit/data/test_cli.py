@@ -14,8 +14,13 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "geo", "validate", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "geo", "validate", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_valid_file_exits_zero():

@@ -44,7 +44,8 @@ def test_partition_has_no_gaps_or_overlaps(ds):
     assert abs(union.area - outline.area) / outline.area < 0.005
     # no holes between cells: the union has no interior rings that the outline lacks
     assert sum(len(p.interiors) for p in shapely.get_parts(union)) == sum(
-        len(p.interiors) for p in shapely.get_parts(outline.simplify(60)))
+        len(p.interiors) for p in shapely.get_parts(outline.simplify(60))
+    )
 
 
 def test_each_seat_in_its_own_cell(ds):
@@ -65,11 +66,21 @@ def test_sector_counts_and_exact_names(ds):
     counts = ds.projects.groupby("sector").size().to_dict()
     assert counts == {s.key: s.count for s in facts.SECTORS}
     names = set(ds.projects["name_zh"])
-    for expected in ("大连市金州高级中学改造工程", "金阳学校建设工程", "学校塑胶操场面层改造工程",
-                     "医疗智慧化及胸痛单元建设项目", "金州区第三人民医院诊疗服务能力提升项目",
-                     "先进街道响泉小区老旧小区改造工程", "大连金石滩国家旅游度假区基础设施改造工程",
-                     "站前街道、拥政街道等城中村居民动迁项目", "回迁小区污水管网改造工程",
-                     "扶持发展新型农村集体经济项目", "困难老年人居家养老服务", "养老社区服务中心改造工程", "老年助餐服务"):
+    for expected in (
+        "大连市金州高级中学改造工程",
+        "金阳学校建设工程",
+        "学校塑胶操场面层改造工程",
+        "医疗智慧化及胸痛单元建设项目",
+        "金州区第三人民医院诊疗服务能力提升项目",
+        "先进街道响泉小区老旧小区改造工程",
+        "大连金石滩国家旅游度假区基础设施改造工程",
+        "站前街道、拥政街道等城中村居民动迁项目",
+        "回迁小区污水管网改造工程",
+        "扶持发展新型农村集体经济项目",
+        "困难老年人居家养老服务",
+        "养老社区服务中心改造工程",
+        "老年助餐服务",
+    ):
         assert expected in names
     assert set(ds.projects["status"]) == {"completed"}
 
@@ -139,8 +150,9 @@ def test_build_is_byte_identical(tmp_path):
     for key in a:
         ha = hashlib.sha256(a[key].read_bytes()).hexdigest()
         assert ha == hashlib.sha256(b[key].read_bytes()).hexdigest()
-        assert ha == hashlib.sha256((DATA_DIR / a[key].name).read_bytes()).hexdigest(), \
+        assert ha == hashlib.sha256((DATA_DIR / a[key].name).read_bytes()).hexdigest(), (
             f"data/{a[key].name} is out of date: run python -m geo build-data"
+        )
 
 
 def test_data_readme_states_provenance():

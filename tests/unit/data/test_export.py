@@ -19,7 +19,7 @@ def ds():
 
 def _hostile_meal_points(ds):
     gdf = ds.meal_points.copy()
-    gdf.at[0, "name_zh"] = "=HYPERLINK(\"http://evil\",\"点我\")"
+    gdf.at[0, "name_zh"] = '=HYPERLINK("http://evil","点我")'
     gdf.at[1, "name_en"] = "+cmd|' /C calc'!A0"
     gdf.at[2, "address"] = "-2+3"
     gdf.at[3, "phone"] = "@SUM(A1:A9)"
@@ -31,8 +31,19 @@ def _hostile_meal_points(ds):
     return gdf
 
 
-@pytest.mark.parametrize("v,out", [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"),
-                                   ("'=x", "''=x"), ("'x", "'x"), ("a=b", "a=b"), ("", "")])
+@pytest.mark.parametrize(
+    ("v", "out"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("'=x", "''=x"),
+        ("'x", "'x"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
 def test_neutralise_is_a_bijection(v, out):
     assert export.neutralise(v) == out
     assert export.unneutralise(out) == v
@@ -95,7 +106,7 @@ def test_schema_table_lists_every_field_in_both_languages():
     for key, layer in LAYERS.items():
         for lang in ("zh", "en"):
             df = export.schema_table(key, lang)
-            assert list(df["field"]) == layer.names + ["geometry"]
+            assert list(df["field"]) == [*layer.names, "geometry"]
     en = export.schema_table("meal_points", "en").set_index("field")
     assert en.at["location_precision", "allowed"] == "illustrative | subdistrict | address | surveyed"
     assert en.at["lat", "allowed"].startswith("-90 – 90")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 
 import pytest
@@ -18,8 +17,9 @@ def ds():
     return load_bundled()
 
 
-@pytest.mark.parametrize("enc,note", [("utf-8", None), ("utf-8-sig", "UTF-8 (BOM)"), ("gbk", "GBK/GB18030"),
-                                      ("gb18030", "GBK/GB18030")])
+@pytest.mark.parametrize(
+    ("enc", "note"), [("utf-8", None), ("utf-8-sig", "UTF-8 (BOM)"), ("gbk", "GBK/GB18030"), ("gb18030", "GBK/GB18030")]
+)
 def test_csv_encodings(ds, enc, note):
     data = meal_df().to_csv(index=False).encode(enc)
     rep = validate_bytes("meal_points", data, "m.csv", context_for(ds))
@@ -42,7 +42,7 @@ def test_geometry_and_columns_disagree(ds):
         feats[0]["properties"]["lon"] = 121.8
 
     rep = validate_bytes("meal_points", geojson_bytes(meal_points_geojson(move)), "m.geojson", context_for(ds))
-    i = [i for i in rep.errors if i.key == "v.geom_coord_mismatch"][0]
+    i = next(i for i in rep.errors if i.key == "v.geom_coord_mismatch")
     assert i.row == 1 and "disagree" in i.text("en")
 
 
@@ -69,7 +69,9 @@ def test_geopackage(ds):
 def test_csv_with_wkt_geometry(ds):
     rep = validate_bytes("subdistricts", export.to_csv(ds.subdistricts, "subdistricts"), "s.csv")
     assert rep.ok, "\n".join(rep.lines())
-    data = export.to_csv(ds.subdistricts, "subdistricts").decode("utf-8-sig").replace("MULTIPOLYGON", "MULTIPOLYGONX", 1)
+    data = (
+        export.to_csv(ds.subdistricts, "subdistricts").decode("utf-8-sig").replace("MULTIPOLYGON", "MULTIPOLYGONX", 1)
+    )
     data = data.replace("POLYGON ((", "POLYGON ((x", 1)
     rep = validate_bytes("subdistricts", data.encode(), "s.csv")
     assert any(i.key == "v.bad_wkt" and i.row is not None for i in rep.errors), "\n".join(rep.lines())
@@ -95,8 +97,10 @@ def test_upload_of_subdistricts_cross_checks_other_layers(ds):
 
     subs = ds.subdistricts.copy()
     subs["boundary_quality"] = "official"
-    subs["geometry"] = [shapely.affinity.translate(g, 0.03, 0) if c == "210213001000" else g
-                        for c, g in zip(subs["code"], subs.geometry)]
+    subs["geometry"] = [
+        shapely.affinity.translate(g, 0.03, 0) if c == "210213001000" else g
+        for c, g in zip(subs["code"], subs.geometry)
+    ]
     rep, cross = upload(ds, "subdistricts", export.to_geojson(subs, "subdistricts"), "official.geojson")
     assert rep.ok, "\n".join(rep.lines())
     assert "meal_points" in cross and all(i.file == "meal_points.csv" for i in cross["meal_points"])
@@ -110,8 +114,10 @@ def test_upload_of_points_uses_the_sessions_subdistricts(ds):
 
     subs = ds.subdistricts.copy()
     subs["boundary_quality"] = "official"
-    subs["geometry"] = [shapely.affinity.translate(g, 0.03, 0) if c == "210213001000" else g
-                        for c, g in zip(subs["code"], subs.geometry)]
+    subs["geometry"] = [
+        shapely.affinity.translate(g, 0.03, 0) if c == "210213001000" else g
+        for c, g in zip(subs["code"], subs.geometry)
+    ]
     mine = ds.replace("subdistricts", subs, "official.geojson")
     rep, _ = upload(mine, "meal_points", meal_df().to_csv(index=False).encode(), "m.csv")
     assert not rep.ok and any(i.key == "v.outside_subdistrict" for i in rep.errors)

@@ -44,20 +44,23 @@ def test_bundled_layers_are_valid(ds, ctx):
     assert run("projects", proj_df(), ctx).ok
 
 
-@pytest.mark.parametrize("row,cells,key,column,fragment", [
-    (2, {"lat": "abc"}, "v.not_number", "lat", "'abc' is not a number"),
-    (3, {"lat": "95"}, "v.out_of_range", "lat", "95 is outside the allowed range -90 to 90"),
-    (3, {"lat": "4330000"}, "v.coord_metres", "lat", "projected metres"),
-    (4, {"location_precision": "gps"}, "v.not_allowed", "location_precision", "'gps' is not an allowed value"),
-    (5, {"kind": "kitchen"}, "v.not_allowed", "kind", "center | point"),
-    (6, {"id": ""}, "v.required_value", "id", "a value is required"),
-    (7, {"subdistrict_code": "2102130010"}, "v.bad_code", "subdistrict_code", "12-digit"),
-    (8, {"subdistrict_code": "210213999000"}, "v.unknown_code", "subdistrict_code", "25 subdistricts"),
-    (9, {"delivery": "sometimes"}, "v.bad_yesno", "delivery", "yes or no"),
-    (10, {"verified_on": "2025/1/2"}, "v.bad_date", "verified_on", "YYYY-MM-DD"),
-    (11, {"lat": "121.7", "lon": "39.1"}, "v.coord_swapped", "lat", "swapped"),
-    (12, {"lat": "31.23", "lon": "121.47"}, "v.outside_district", "lat", "outside Jinpu"),
-])
+@pytest.mark.parametrize(
+    ("row", "cells", "key", "column", "fragment"),
+    [
+        (2, {"lat": "abc"}, "v.not_number", "lat", "'abc' is not a number"),
+        (3, {"lat": "95"}, "v.out_of_range", "lat", "95 is outside the allowed range -90 to 90"),
+        (3, {"lat": "4330000"}, "v.coord_metres", "lat", "projected metres"),
+        (4, {"location_precision": "gps"}, "v.not_allowed", "location_precision", "'gps' is not an allowed value"),
+        (5, {"kind": "kitchen"}, "v.not_allowed", "kind", "center | point"),
+        (6, {"id": ""}, "v.required_value", "id", "a value is required"),
+        (7, {"subdistrict_code": "2102130010"}, "v.bad_code", "subdistrict_code", "12-digit"),
+        (8, {"subdistrict_code": "210213999000"}, "v.unknown_code", "subdistrict_code", "25 subdistricts"),
+        (9, {"delivery": "sometimes"}, "v.bad_yesno", "delivery", "yes or no"),
+        (10, {"verified_on": "2025/1/2"}, "v.bad_date", "verified_on", "YYYY-MM-DD"),
+        (11, {"lat": "121.7", "lon": "39.1"}, "v.coord_swapped", "lat", "swapped"),
+        (12, {"lat": "31.23", "lon": "121.47"}, "v.outside_district", "lat", "outside Jinpu"),
+    ],
+)
 def test_meal_point_cell_rules(ctx, row, cells, key, column, fragment):
     rep = run("meal_points", edit(meal_df(), row, **cells), ctx)
     assert not rep.ok and rep.data is None
@@ -100,7 +103,11 @@ def test_schematic_tolerance_uses_seat_uncertainty(ds, ctx):
 
     def point_at(km):
         # walk east from the seat until the distance outside the polygon is ~km
-        seat = gpd.GeoSeries([shapely.Point(sub.at[code, "seat_lon"], sub.at[code, "seat_lat"])], crs=4326).to_crs(32651).iloc[0]
+        seat = (
+            gpd.GeoSeries([shapely.Point(sub.at[code, "seat_lon"], sub.at[code, "seat_lat"])], crs=4326)
+            .to_crs(32651)
+            .iloc[0]
+        )
         for dx in range(0, 40000, 50):
             p = shapely.Point(seat.x + dx, seat.y)
             if poly_m.distance(p) >= km * 1000 and others.union_all().contains(p):
@@ -196,13 +203,16 @@ def test_no_crs_metres_is_an_error(ds):
 def test_cross_check_reports_points_outside_new_boundaries(ds):
     subs = ds.subdistricts.copy()
     subs["boundary_quality"] = "official"
-    subs["geometry"] = [shapely.affinity.translate(g, 0.03, 0) if c == "210213001000" else g
-                        for c, g in zip(subs["code"], subs.geometry)]
+    subs["geometry"] = [
+        shapely.affinity.translate(g, 0.03, 0) if c == "210213001000" else g
+        for c, g in zip(subs["code"], subs.geometry)
+    ]
     issues = cross_check("meal_points", ds.meal_points, Context(subdistricts=subs), file="meal_points.csv")
     assert issues and all(i.key == "v.outside_subdistrict" for i in issues)
     assert {ds.meal_points.at[i.row - 1, "subdistrict_code"] for i in issues} >= {"210213001000"}
     assert cross_check("meal_points", ds.meal_points, context_for(ds)) == [] or all(
-        i.level == "warning" for i in cross_check("meal_points", ds.meal_points, context_for(ds)))
+        i.level == "warning" for i in cross_check("meal_points", ds.meal_points, context_for(ds))
+    )
 
 
 def test_five_thousand_rows_validate_quickly(ctx):

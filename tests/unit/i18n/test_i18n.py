@@ -28,8 +28,12 @@ def test_placeholders_format_in_both_languages():
 
 def test_literal_keys_used_in_code_exist():
     used = set()
-    for path in list(ROOT.glob("*.py")) + list(ROOT.glob("pages/*.py")) + list(ROOT.glob("ui/*.py")) + list(
-            ROOT.glob("geo/*.py")):
+    for path in (
+        list(ROOT.glob("*.py"))
+        + list(ROOT.glob("pages/*.py"))
+        + list(ROOT.glob("ui/*.py"))
+        + list(ROOT.glob("geo/*.py"))
+    ):
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[\w.]*\w)["']""", path.read_text(encoding="utf-8")))
     missing = sorted(k for k in used if k not in TABLE)
     assert not missing, missing

@@ -7,11 +7,23 @@ import re
 import folium
 import pytest
 
-from geo.data import facts
 from geo.core.datum import wgs84_to_gcj02
+from geo.data import facts
 from geo.data.loader import load_bundled
-from geo.maps.base import (BASEMAPS, DISTRICT_WIDE_ANCHOR, Legend, LegendUpdate, base_map, basemap_datum, esc,
-                         meal_point_layer, overview_legend, project_layer, shift_for_display, subdistrict_layer)
+from geo.maps.base import (
+    BASEMAPS,
+    DISTRICT_WIDE_ANCHOR,
+    Legend,
+    LegendUpdate,
+    base_map,
+    basemap_datum,
+    esc,
+    meal_point_layer,
+    overview_legend,
+    project_layer,
+    shift_for_display,
+    subdistrict_layer,
+)
 
 HOSTILE = "<img src=x onerror=alert(1)>${alert(1)}`</script><script>alert(1)</script>\\"
 
@@ -30,13 +42,16 @@ def test_esc_neutralises_html_and_template_literals():
     for bad in ("<", ">", "`", "${", "\\"):
         assert bad not in e
     assert esc(None) == "" and esc(float("nan")) == "" and esc(3) == "3"
-    assert esc('"\'') == "&quot;&#x27;"
+    assert esc("\"'") == "&quot;&#x27;"
 
 
 @pytest.mark.parametrize("base", list(BASEMAPS))
 def test_base_maps_are_local_attributed_and_deterministic(base):
     a, b = render(base_map("en", base)), render(base_map("en", base))
-    strip = lambda s: re.sub(r"_[0-9a-f]{32}", "_X", s)  # folium's random element ids
+
+    def strip(s):
+        return re.sub(r"_[0-9a-f]{32}", "_X", s)  # folium's random element ids
+
     assert strip(a) == strip(b)
     links = re.findall(r'(?:src|href)="([^"]+)"', a)
     assert links and all(x.startswith("/app/static/vendor/") for x in links), links
@@ -94,7 +109,7 @@ def test_subdistrict_layer_tooltips_labels_and_emphasis(ds):
     subdistrict_layer(ds.subdistricts, "zh", tooltips=tips, emphasis="210213001000").add_to(m)
     h = render(m)
     assert "<img" not in h and "${alert" not in h
-    assert h.count("class=\\\"jp-sublabel") == len(ds.subdistricts)
+    assert h.count('class=\\"jp-sublabel') == len(ds.subdistricts)
     assert '"weight": 4' in h  # the chosen subdistrict is drawn heavier
 
 

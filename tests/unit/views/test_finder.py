@@ -13,13 +13,13 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from geo.data import facts
-from geo.views import finder as fd
 from geo.core.datum import wgs84_to_gcj02
-from geo.maps.finder import JS_WGS_TO_GCJ, finder_base_map, result_layer
-from geo.i18n import TABLE, t
-from geo.data.loader import load_bundled
 from geo.core.nearest import haversine_m
+from geo.data import facts
+from geo.data.loader import load_bundled
+from geo.i18n import TABLE, t
+from geo.maps.finder import JS_WGS_TO_GCJ, finder_base_map, result_layer
+from geo.views import finder as fd
 from tests.support.apptest import map_js, run_app
 
 YONGZHENG = "210213001000"
@@ -49,32 +49,51 @@ def _points(rows):
 def _subs():
     """Two square subdistricts side by side: A = [0,1]x[0,1] shifted to Jinpu, B to its east."""
     x0, y0 = 121.70, 39.00
-    return gpd.GeoDataFrame({
-        "code": ["A", "B"], "name_zh": ["甲街道", "乙街道"], "name_en": ["Alpha", "Beta"],
-        "seat_lat": [y0 + 0.05, y0 + 0.05], "seat_lon": [x0 + 0.05, x0 + 0.15], "seat_uncertainty_km": [1.0, 2.0],
-    }, geometry=[box(x0, y0, x0 + 0.1, y0 + 0.1), box(x0 + 0.1, y0, x0 + 0.2, y0 + 0.1)], crs=4326)
+    return gpd.GeoDataFrame(
+        {
+            "code": ["A", "B"],
+            "name_zh": ["甲街道", "乙街道"],
+            "name_en": ["Alpha", "Beta"],
+            "seat_lat": [y0 + 0.05, y0 + 0.05],
+            "seat_lon": [x0 + 0.05, x0 + 0.15],
+            "seat_uncertainty_km": [1.0, 2.0],
+        },
+        geometry=[box(x0, y0, x0 + 0.1, y0 + 0.1), box(x0 + 0.1, y0, x0 + 0.2, y0 + 0.1)],
+        crs=4326,
+    )
 
 
 # ------------------------------------------------------------------ origins
 
-@pytest.mark.parametrize("text, want", [
-    ("39.108, 121.712", (121.712, 39.108)),
-    ("121.712,39.108", (121.712, 39.108)),
-    ("39.108，121.712", (121.712, 39.108)),
-    ("  39.108   121.712 ", (121.712, 39.108)),
-    ("39.108N 121.712E", (121.712, 39.108)),
-    ("北纬39.108° 东经121.712°", (121.712, 39.108)),
-    ("-33.9, 151.2", (151.2, -33.9)),
-])
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("39.108, 121.712", (121.712, 39.108)),
+        ("121.712,39.108", (121.712, 39.108)),
+        ("39.108，121.712", (121.712, 39.108)),
+        ("  39.108   121.712 ", (121.712, 39.108)),
+        ("39.108N 121.712E", (121.712, 39.108)),
+        ("北纬39.108° 东经121.712°", (121.712, 39.108)),
+        ("-33.9, 151.2", (151.2, -33.9)),
+    ],
+)
 def test_parse_coords_ok(text, want):
     assert fd.parse_coords(text) == pytest.approx(want)
 
 
-@pytest.mark.parametrize("text, key", [
-    ("", "fd.coords.empty"), ("   ", "fd.coords.empty"), ("39.1", "fd.coords.two_numbers"),
-    ("1 2 3", "fd.coords.two_numbers"), ("abc", "fd.coords.two_numbers"),
-    ("200, 300", "fd.coords.range"), ("39, 190", "fd.coords.range"),
-])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("", "fd.coords.empty"),
+        ("   ", "fd.coords.empty"),
+        ("39.1", "fd.coords.two_numbers"),
+        ("1 2 3", "fd.coords.two_numbers"),
+        ("abc", "fd.coords.two_numbers"),
+        ("200, 300", "fd.coords.range"),
+        ("39, 190", "fd.coords.range"),
+    ],
+)
 def test_parse_coords_errors(text, key):
     with pytest.raises(fd.CoordError) as ei:
         fd.parse_coords(text)
@@ -112,6 +131,7 @@ def test_origin_from_click_and_datum():
 
 
 # ------------------------------------------------------------------ answers
+
 
 def test_nearest_matches_brute_force_and_walk(finder, ds):
     o = fd.Origin("map", 121.75, 39.07)
@@ -156,16 +176,22 @@ def test_within_mode_uses_walking_radius(finder, ds):
 
 
 def test_within_none_falls_back_to_nearest():
-    f = fd.Finder(_points([{"id": "P1", "name_zh": "远点", "subdistrict_code": "B", "lat": 39.05, "lon": 121.86}]), _subs())
+    f = fd.Finder(
+        _points([{"id": "P1", "name_zh": "远点", "subdistrict_code": "B", "lat": 39.05, "lon": 121.86}]), _subs()
+    )
     a = f.answer(fd.Origin("map", 121.75, 39.05), "zh", mode="within", walk_radius_m=300)
     assert a.none_within and [r.id for r in a.results] == ["P1"]
     assert any("300 米" in text for _, text in fd.messages(a, "zh"))
 
 
 def test_within_truncates():
-    rows = [{"id": f"P{i}", "name_zh": f"点{i}", "subdistrict_code": "A", "lat": 39.05, "lon": 121.75 + i * 1e-5}
-            for i in range(fd.MAX_WITHIN + 3)]
-    a = fd.Finder(_points(rows), _subs()).answer(fd.Origin("map", 121.75, 39.05), "en", mode="within", walk_radius_m=500)
+    rows = [
+        {"id": f"P{i}", "name_zh": f"点{i}", "subdistrict_code": "A", "lat": 39.05, "lon": 121.75 + i * 1e-5}
+        for i in range(fd.MAX_WITHIN + 3)
+    ]
+    a = fd.Finder(_points(rows), _subs()).answer(
+        fd.Origin("map", 121.75, 39.05), "en", mode="within", walk_radius_m=500
+    )
     assert len(a.results) == fd.MAX_WITHIN and a.truncated == 3
     assert any("3 more" in text for _, text in fd.messages(a, "en"))
 
@@ -193,8 +219,15 @@ def test_ties_are_flagged_including_beyond_k():
     rows = []
     for i in range(6):
         ang = i * np.pi / 3
-        rows.append({"id": f"T{i}", "name_zh": f"等距{i}", "subdistrict_code": "A",
-                     "lat": o[1] + 0.009 * np.sin(ang), "lon": o[0] + 0.009 * np.cos(ang) / np.cos(np.radians(o[1]))})
+        rows.append(
+            {
+                "id": f"T{i}",
+                "name_zh": f"等距{i}",
+                "subdistrict_code": "A",
+                "lat": o[1] + 0.009 * np.sin(ang),
+                "lon": o[0] + 0.009 * np.cos(ang) / np.cos(np.radians(o[1])),
+            }
+        )
     pts = _points(rows)
     d = haversine_m(o[0], o[1], pts["lon"].to_numpy(), pts["lat"].to_numpy())
     # make them exactly equal by moving each point to the same great-circle distance
@@ -223,8 +256,10 @@ def test_no_ties_for_distinct_points(finder):
 def test_subdistrict_whose_only_point_is_far():
     # B's only point is ~6 km from B's seat; A's point is nearer to B's seat than that
     subs = _subs()
-    rows = [{"id": "A1", "name_zh": "甲点", "subdistrict_code": "A", "lat": 39.05, "lon": 121.80},
-            {"id": "B1", "name_zh": "乙点", "subdistrict_code": "B", "lat": 39.05, "lon": 121.92}]
+    rows = [
+        {"id": "A1", "name_zh": "甲点", "subdistrict_code": "A", "lat": 39.05, "lon": 121.80},
+        {"id": "B1", "name_zh": "乙点", "subdistrict_code": "B", "lat": 39.05, "lon": 121.92},
+    ]
     f = fd.Finder(_points(rows), subs)
     a = f.answer(fd.origin_from_seat(subs, "B"), "zh")
     assert a.own.code == "B" and a.own.n_points == 1 and a.own.far
@@ -247,14 +282,19 @@ def test_near_point_gives_no_far_warning(finder, ds):
 
 
 def test_invalid_rows_are_dropped():
-    pts = _points([{"id": "ok", "name_zh": "好", "subdistrict_code": "A", "lat": 39.05, "lon": 121.75},
-                   {"id": "bad", "name_zh": "坏", "subdistrict_code": "A", "lat": 39.05, "lon": 121.75}])
+    pts = _points(
+        [
+            {"id": "ok", "name_zh": "好", "subdistrict_code": "A", "lat": 39.05, "lon": 121.75},
+            {"id": "bad", "name_zh": "坏", "subdistrict_code": "A", "lat": 39.05, "lon": 121.75},
+        ]
+    )
     pts.loc[1, "lat"] = np.nan
     f = fd.Finder(pts, _subs())
     assert len(f) == 1
 
 
 # ------------------------------------------------------------------ words
+
 
 def test_formatting():
     assert fd.fmt_distance(344, "zh") == "340 米"
@@ -273,16 +313,33 @@ def test_distance_line_and_caveat(finder, ds):
     line = fd.distance_line(r, "zh")
     assert line.startswith("直线 ") and "步行约" in line and "分钟" in line
     assert fd.caveat(r, "zh") == t("fd.caveat.illustrative", "zh")
-    sub = next(x for x in fd.Finder(ds.meal_points, ds.subdistricts).answer(
-        fd.origin_from_seat(ds.subdistricts, "210213013000"), "zh").results if x.precision == "subdistrict")
+    sub = next(
+        x
+        for x in fd.Finder(ds.meal_points, ds.subdistricts)
+        .answer(fd.origin_from_seat(ds.subdistricts, "210213013000"), "zh")
+        .results
+        if x.precision == "subdistrict"
+    )
     assert "湾里街道" in fd.caveat(sub, "zh")
     here = fd.Finder(ds.meal_points, ds.subdistricts).answer(fd.origin_from_seat(ds.subdistricts, YONGZHENG), "zh")
     assert fd.distance_line(here.results[0], "zh").startswith("就在附近")
 
 
 def test_details_not_published_and_tel():
-    pts = _points([{"id": "D", "name_zh": "有电话", "subdistrict_code": "A", "lat": 39.05, "lon": 121.75,
-                    "phone": "0411-8765 4321 <script>", "hours": "11:00-13:00", "delivery": "yes"}])
+    pts = _points(
+        [
+            {
+                "id": "D",
+                "name_zh": "有电话",
+                "subdistrict_code": "A",
+                "lat": 39.05,
+                "lon": 121.75,
+                "phone": "0411-8765 4321 <script>",
+                "hours": "11:00-13:00",
+                "delivery": "yes",
+            }
+        ]
+    )
     r = fd.Finder(pts, _subs()).answer(fd.Origin("map", 121.75, 39.05), "zh").results[0]
     assert r.tel == "0411-87654321"
     rows = {label: (val, kind) for label, val, kind in fd.detail_rows(r, "zh")}
@@ -293,8 +350,17 @@ def test_details_not_published_and_tel():
     assert len(fd.detail_rows(r, "zh", essentials_only=True)) < len(fd.detail_rows(r, "zh"))
 
 
-@pytest.mark.parametrize("raw, want", [("+86 411 1234", "+864111234"), ("12", None), (None, None),
-                                        ("1+2+3", "123"), ("javascript:alert(1)", None), ("110", "110")])
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        ("+86 411 1234", "+864111234"),
+        ("12", None),
+        (None, None),
+        ("1+2+3", "123"),
+        ("javascript:alert(1)", None),
+        ("110", "110"),
+    ],
+)
 def test_sanitize_tel(raw, want):
     assert fd.sanitize_tel(raw) == want
 
@@ -308,8 +374,13 @@ def test_assumptions_in_plain_words():
 def test_locate_outcomes_name_the_fallback():
     assert fd.locate_outcome(secure=False) == "insecure"
     assert fd.locate_outcome(supported=False) == "unsupported"
-    assert [fd.locate_outcome(code=c) for c in (0, 1, 2, 3, 9)] == ["unsupported", "denied", "unavailable",
-                                                                     "timeout", "unavailable"]
+    assert [fd.locate_outcome(code=c) for c in (0, 1, 2, 3, 9)] == [
+        "unsupported",
+        "denied",
+        "unavailable",
+        "timeout",
+        "unavailable",
+    ]
     assert fd.locate_outcome(accuracy_m=5000) == "coarse" and fd.locate_outcome(accuracy_m=20) == "found"
     for lang, words in (("zh", ("地图上点", "选择街道")), ("en", ("tap", "subdistrict"))):
         msgs = fd.locate_messages(lang)
@@ -334,6 +405,7 @@ def test_view_for():
 
 # ------------------------------------------------------------------ map pieces
 
+
 def test_js_wgs_to_gcj_matches_python():
     node = shutil.which("node")
     if not node:
@@ -346,8 +418,17 @@ def test_js_wgs_to_gcj_matches_python():
 
 
 def test_map_layers_escape_and_shift(ds):
-    pts = _points([{"id": "x\"><img src=x onerror=alert(1)>", "name_zh": "<img src=x onerror=alert(1)>`${1}`",
-                    "subdistrict_code": "A", "lat": 39.05, "lon": 121.75}])
+    pts = _points(
+        [
+            {
+                "id": 'x"><img src=x onerror=alert(1)>',
+                "name_zh": "<img src=x onerror=alert(1)>`${1}`",
+                "subdistrict_code": "A",
+                "lat": 39.05,
+                "lon": 121.75,
+            }
+        ]
+    )
     f = fd.Finder(pts, _subs())
     a = f.answer(fd.Origin("map", 121.751, 39.051), "zh")
     import folium
@@ -382,6 +463,7 @@ def test_base_map_is_identical_each_run(ds):
 
 
 # ------------------------------------------------------------------ page (AppTest)
+
 
 def _items(at):
     return [m.value for m in at.markdown if 'class="fd-item"' in m.value]
@@ -428,7 +510,7 @@ def test_page_typed_coordinates_list(ds):
         assert fd.fmt_distance(d[i] * 1.3, "en") in s
     # typed coordinates are "where I am": navigation starts there
     q = parse_qs(urlsplit(at.get("link_button")[0].proto.url).query)
-    assert q["from"][0].startswith("%.6f" % wgs84_to_gcj02(121.75, 39.07)[0])
+    assert q["from"][0].startswith(f"{wgs84_to_gcj02(121.75, 39.07)[0]:.6f}")
     # bad input: a clear message, the previous answer stays
     at.text_input(key="fd_coords_text").input("hello").run()
     assert any(t("fd.coords.two_numbers", "en") in e.value for e in at.error)

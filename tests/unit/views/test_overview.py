@@ -8,11 +8,11 @@ import re
 import pandas as pd
 import pytest
 
-from geo.data import facts
-from geo.views import overview as ov
 from geo.core.datum import wgs84_to_gcj02
+from geo.data import facts
 from geo.data.loader import load_bundled
 from geo.maps.base import DISTRICT_WIDE_ANCHOR
+from geo.views import overview as ov
 from tests.support.apptest import folium_args, run_app
 
 HOSTILE = "<img src=x onerror=alert(1)>${alert(1)}`</script><script>alert(1)</script>"
@@ -34,6 +34,7 @@ def ids(df) -> set[str]:
 
 # ---------------------------------------------------------------- view and URL
 
+
 def test_default_view_round_trips_to_an_empty_url(scope):
     v = scope.default_view()
     assert v.sectors == facts.SECTOR_KEYS and v.layers == ov.LAYER_KEYS and v.base == ov.DEFAULT_BASE
@@ -41,15 +42,18 @@ def test_default_view_round_trips_to_an_empty_url(scope):
     assert ov.view_from_params({}, scope) == v
 
 
-@pytest.mark.parametrize("view", [
-    dict(sectors=("education", "medical")),
-    dict(sectors=()),
-    dict(subdistrict="210213013000", query="助餐 湾里"),
-    dict(layers=("meal",), base="osm", selection="m:M28"),
-    dict(layers=(), base="amap_sat", selection="dw"),
-    dict(selection="p:P11", base="blank"),
-    dict(selection="s:210213001000"),
-])
+@pytest.mark.parametrize(
+    "view",
+    [
+        dict(sectors=("education", "medical")),
+        dict(sectors=()),
+        dict(subdistrict="210213013000", query="助餐 湾里"),
+        dict(layers=("meal",), base="osm", selection="m:M28"),
+        dict(layers=(), base="amap_sat", selection="dw"),
+        dict(selection="p:P11", base="blank"),
+        dict(selection="s:210213001000"),
+    ],
+)
 def test_url_round_trip(scope, view):
     v = scope.default_view().with_(**view)
     params = ov.view_to_params(v, scope)
@@ -58,8 +62,17 @@ def test_url_round_trip(scope, view):
 
 
 def test_url_ignores_unknown_values(scope):
-    v = ov.view_from_params({"sectors": "education,bogus", "sub": "999", "base": "google", "layers": "meal,x",
-                             "sel": "p:NOPE", "q": "  a\x00b   c "}, scope)
+    v = ov.view_from_params(
+        {
+            "sectors": "education,bogus",
+            "sub": "999",
+            "base": "google",
+            "layers": "meal,x",
+            "sel": "p:NOPE",
+            "q": "  a\x00b   c ",
+        },
+        scope,
+    )
     assert v.sectors == ("education",)
     assert v.subdistrict is None and v.base == ov.DEFAULT_BASE and v.layers == ("meal",)
     assert v.selection is None and v.query == "ab c"
@@ -68,6 +81,7 @@ def test_url_ignores_unknown_values(scope):
 
 
 # ---------------------------------------------------------------- filters
+
 
 @pytest.mark.parametrize("sector", facts.SECTOR_KEYS)
 def test_each_sector_filter_leaves_exactly_that_sector(ds, scope, sector):
@@ -110,6 +124,7 @@ def test_sector_counts_follow_scope(ds, scope):
 
 # ---------------------------------------------------------------- KPIs
 
+
 def test_kpis_bundled(ds, scope):
     v = scope.default_view()
     k = ov.kpis(ds, v, ov.filter_projects(ds.projects, v), ov.filter_meal_points(ds.meal_points, v))
@@ -145,6 +160,7 @@ def test_kpis_and_scope_come_from_the_dataset_not_constants(ds):
 
 
 # ---------------------------------------------------------------- positions and clicks
+
 
 def test_display_frames_separate_shared_positions_without_touching_data(ds, scope):
     before = ds.meal_points[["lat", "lon"]].copy()
@@ -199,6 +215,7 @@ def test_hidden_layers_are_not_clickable(ds, scope):
 
 # ---------------------------------------------------------------- escaped HTML, both languages
 
+
 @pytest.fixture(scope="module")
 def hostile(ds):
     proj = ds.projects.copy()
@@ -228,7 +245,7 @@ def test_all_html_is_escaped(hostile, lang):
     out += list(ov.subdistrict_tooltips(hostile, pr, me, v, lang).values())
     for sel in ("p:P11", "p:P01", "m:M28", "dw", "s:210213013000"):
         h = ov.details_html(sel, hostile, pr, me, v, lang)
-        assert h and "&lt;img src=x" in h or sel == "dw"
+        assert (h and "&lt;img src=x" in h) or sel == "dw"
         out.append(h)
     for h in out:
         _safe(h)
@@ -276,7 +293,9 @@ def test_page_search_and_reset(ds):
     at = run_app()
     at.text_input(key="ov_q").set_value("湾里").run()
     assert shown_projects(at) == set()
-    assert shown_meals(at) == len(ov.filter_meal_points(ds.meal_points, ov.Scope.of(ds).default_view().with_(query="湾里")))
+    assert shown_meals(at) == len(
+        ov.filter_meal_points(ds.meal_points, ov.Scope.of(ds).default_view().with_(query="湾里"))
+    )
     assert at.query_params["q"] in (["湾里"], "湾里")
     at.button(key="ov_reset").click().run()
     assert shown_projects(at) == ids(ds.projects) and shown_meals(at) == 60
@@ -284,8 +303,14 @@ def test_page_search_and_reset(ds):
 
 
 def test_page_url_round_trip_and_english(ds):
-    q = {"lang": "en", "sectors": "urban_renewal", "sub": "210213008000", "layers": "sub,proj,meal", "base": "osm",
-         "sel": "m:M12"}
+    q = {
+        "lang": "en",
+        "sectors": "urban_renewal",
+        "sub": "210213008000",
+        "layers": "sub,proj,meal",
+        "base": "osm",
+        "sel": "m:M12",
+    }
     at = run_app(query=q)
     assert at.multiselect(key="ov_sectors").value == ["urban_renewal"]
     assert at.selectbox(key="ov_sub").value == "210213008000"

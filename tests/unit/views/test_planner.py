@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from geo.core import coverage as cv
-from geo.views import coverage as pl
 from geo.core.datum import wgs84_to_gcj02
 from geo.data.loader import load_bundled
+from geo.views import coverage as pl
 
 HOSTILE = "<img src=x onerror=alert(1)>${alert(1)}`"
 
@@ -180,13 +180,16 @@ def test_summary_and_table_worst_first(ds, metrics):
     col = "R 范围内的面积比例 (%)"
     assert list(table[col]) == sorted(table[col])  # worst (smallest) first
     assert table["服务不足"].iloc[0] == "是"
-    assert 1 <= (table["变化：R 范围内的面积比例"] > 1e-9).sum() <= 4 and (table["变化：R 范围内的面积比例"] >= -1e-9).all()
+    assert (
+        1 <= (table["变化：R 范围内的面积比例"] > 1e-9).sum() <= 4
+        and (table["变化：R 范围内的面积比例"] >= -1e-9).all()
+    )
     assert not any("60" in c for c in table.columns)  # unavailable population metrics are left out
 
 
 def test_table_csv_neutralises_formulas(ds, metrics):
     sub = ds.subdistricts.copy()
-    sub.loc[0, "name_zh"] = "=HYPERLINK(\"http://x\")"
+    sub.loc[0, "name_zh"] = '=HYPERLINK("http://x")'
     ch = pl.choropleth(metrics, "n_points")
     data = pl.table_csv(pl.metrics_table(sub, metrics, ch, "zh")).decode("utf-8-sig")
     assert "'=HYPERLINK" in data and "\n=HYPERLINK" not in data and ",=HYPERLINK" not in data
@@ -243,28 +246,34 @@ def test_export_map_html_is_standalone(ds, metrics):
     gap = cv.gap_geometry(ds.subdistricts, ds.meal_points, 500, simplify_m=5)
     import shapely
 
-    layers = [pl.choropleth_layer(ds.subdistricts, ch, pl.tooltips(ch, nm, "zh"), "blank"),
-              pl.gap_layer(shapely.to_geojson(gap), "blank"), pl.meal_layer(ds.meal_points, "zh", "blank", nm),
-              pl.whatif_layer([(121.9, 39.3)], v, "zh")]
+    layers = [
+        pl.choropleth_layer(ds.subdistricts, ch, pl.tooltips(ch, nm, "zh"), "blank"),
+        pl.gap_layer(shapely.to_geojson(gap), "blank"),
+        pl.meal_layer(ds.meal_points, "zh", "blank", nm),
+        pl.whatif_layer([(121.9, 39.3)], v, "zh"),
+    ]
     html = pl.export_map_html(layers, pl.legend_html(ch, v, "zh", 1), "zh", "blank", "t").decode("utf-8")
     assert not re.search(r"<script[^>]+src=", html) and not re.search(r"<link[^>]+href=", html)
-    assert "/app/static" not in html and "cdn" not in html.lower().replace("cdnjs", "cdn") or True
+    assert ("/app/static" not in html and "cdn" not in html.lower().replace("cdnjs", "cdn")) or True
     assert "/app/static" not in html
     assert "L.map(" in html and ".leaflet-container" in html  # Leaflet JS and CSS inlined
-    assert pl.HATCH_ID in html and "cv-legend" in html and 'class=\\"cv-wi\\"' in html or 'class="cv-wi"' in html
+    assert (pl.HATCH_ID in html and "cv-legend" in html and 'class=\\"cv-wi\\"' in html) or 'class="cv-wi"' in html
 
 
 def test_layers_shift_for_gcj02(ds, metrics):
     ch = pl.choropleth(metrics, "covered_share")
     v = pl.View(base="amap")
     fg = pl.whatif_layer([(121.9, 39.3)], v, "zh")
-    marker = [c for c in fg._children.values() if c.__class__.__name__ == "Marker"][0]
+    marker = next(c for c in fg._children.values() if c.__class__.__name__ == "Marker")
     glon, glat = wgs84_to_gcj02(121.9, 39.3)
     assert marker.location == pytest.approx([glat, glon])
     cl = pl.choropleth_layer(ds.subdistricts, ch, {}, "amap")
-    gj = [c for c in cl._children.values() if c.__class__.__name__ == "GeoJson"][0]
+    gj = next(c for c in cl._children.values() if c.__class__.__name__ == "GeoJson")
     x0 = gj.data["features"][0]["geometry"]["coordinates"]
     flat = np.asarray(json.dumps(x0).replace("[", "").replace("]", "").split(","), dtype=float)
-    raw = ds.subdistricts.geometry.iloc[0].exterior.coords[0] if ds.subdistricts.geometry.iloc[0].geom_type == "Polygon" \
+    raw = (
+        ds.subdistricts.geometry.iloc[0].exterior.coords[0]
+        if ds.subdistricts.geometry.iloc[0].geom_type == "Polygon"
         else ds.subdistricts.geometry.iloc[0].geoms[0].exterior.coords[0]
+    )
     assert abs(flat[0] - raw[0]) > 1e-3  # shifted by ≈ 0.005°

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.views import projects as P
 from geo.data.loader import load_bundled
+from geo.views import projects as P
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def test_table_has_30_rows_in_both_languages(ds):
 def test_counts_by_sector_shape(ds):
     c = P.sector_counts(ds.projects, "zh")
     assert list(c["count"]) == [3, 2, 11, 5, 6, 3]
-    assert list(c["sector"])[0] == "教育提升"
+    assert next(iter(c["sector"])) == "教育提升"
 
 
 def test_programme_total_only(ds):
@@ -32,14 +32,17 @@ def test_programme_total_only(ds):
     assert not any("invest" in c.lower() for c in df.columns)
 
 
-@pytest.mark.parametrize("q,lang,ids", [
-    ("燃气", "zh", {"P06"}),
-    ("gas", "en", {"P06"}),
-    ("GAS", "zh", {"P06"}),  # English works in the Chinese view too, case-insensitive
-    ("响泉", "en", {"P11"}),
-    ("xianjin", "zh", {"P11"}),
-    ("先进", "en", {"P11"}),
-])
+@pytest.mark.parametrize(
+    ("q", "lang", "ids"),
+    [
+        ("燃气", "zh", {"P06"}),
+        ("gas", "en", {"P06"}),
+        ("GAS", "zh", {"P06"}),  # English works in the Chinese view too, case-insensitive
+        ("响泉", "en", {"P11"}),
+        ("xianjin", "zh", {"P11"}),
+        ("先进", "en", {"P11"}),
+    ],
+)
 def test_search(ds, q, lang, ids):
     df = P.table(ds.projects, ds.subdistricts, lang)
     assert set(P.search_filter(df, q)["id"]) >= ids
