@@ -33,6 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from geo.core import coverage as cv
 from geo.core import sites as st
+from geo.testing import synthetic_points, synthetic_subdistricts
 
 
 def _t(fn, *a, **kw):
@@ -49,14 +50,14 @@ def _row(case, method, seconds, value=None, status="", note=""):
 
 
 def bench_a() -> list[dict]:
-    subs = cv.synthetic_subdistricts(25, seed=0)
-    pts = cv.synthetic_points(subs, 60, seed=1)
+    subs = synthetic_subdistricts(25, seed=0)
+    pts = synthetic_points(subs, 60, seed=1)
     m, sec = _t(cv.subdistrict_metrics, subs, pts, 500, "straight", 100)
     s = cv.district_summary(subs, pts, 500, metrics=m)
     # Monte-Carlo check (10,000 points per polygon)
     rng = np.random.default_rng(0)
     polys = np.asarray(subs.to_crs(cv.METRIC_CRS).geometry.values)
-    tree = cKDTree(cv._point_xy(pts))
+    tree = cKDTree(cv.point_xy(pts))
     errs = []
     for poly, share in zip(polys, m["covered_share"]):
         x0, y0, x1, y1 = poly.bounds
@@ -96,10 +97,10 @@ def _baseline_share(poly, pxy, r, quad_segs=cv.QUAD_SEGS):
 
 def bench_b(n_poly=2500, n_pts=50_000, sample=60) -> list[dict]:
     r, cell = 500.0, 100.0
-    subs = cv.synthetic_subdistricts(n_poly, seed=5)
-    pts = cv.synthetic_points(subs, n_pts, seed=6)
+    subs = synthetic_subdistricts(n_poly, seed=5)
+    pts = synthetic_points(subs, n_pts, seed=6)
     polys = np.asarray(subs.to_crs(cv.METRIC_CRS).geometry.values)
-    pxy = cv._point_xy(pts)
+    pxy = cv.point_xy(pts)
 
     # ours, by part
     t0 = time.perf_counter()

@@ -18,7 +18,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # repo root, for `geo`
 
-from geo.core.nearest import PointIndex, haversine_m
+from geo.core.distance import haversine_m
+from geo.core.nearest import PointIndex
 
 BBOX = (121.44, 39.0, 122.30, 39.55)  # lon0, lat0, lon1, lat1 (Jinpu, DESIGN)
 SIZES = (60, 100_000)

@@ -156,7 +156,7 @@ if pending:
 
 view = _view()
 whatif = tuple(tuple(p) for p in st.session_state["cv_whatif"])
-unavailable = cv.unavailable_metrics(SUB, lang)
+unavailable = pl.unavailable_texts(SUB, lang)
 nm = pl.names(SUB, lang)
 
 # ------------------------------------------------------------------ header and controls
@@ -304,7 +304,7 @@ with wi_col, st.container(border=True, key="cv_wi_box"):
         st.caption(t("cv.wi.none", lang))
     if whatif:
         wi_pts = pl.points_with_whatif(PTS.iloc[0:0], whatif)
-        wi_sub = cv._assign_points(SUB, wi_pts, "spatial").to_list()
+        wi_sub = cv.assign_points(SUB, wi_pts, "spatial").to_list()
         for i, ((lon, lat), code) in enumerate(zip(whatif, wi_sub)):
             r = st.columns([4, 2], vertical_alignment="center")
             r[0].markdown(

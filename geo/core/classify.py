@@ -53,7 +53,7 @@ def _kind_of(kind: str | None) -> str | None:
         from geo.core.coverage import METRICS  # local import: keep this module light
 
         if kind in METRICS:
-            return METRICS[kind]["kind"]
+            return METRICS[kind].kind
     except ImportError:  # pragma: no cover
         pass
     return kind

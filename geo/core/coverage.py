@@ -33,23 +33,28 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from scipy.spatial import cKDTree
+
+from geo.core.distance import CIRCUITY, METRIC_CRS, WGS84, lonlat_to_xy, to_metric, xy_to_lonlat
 
 __all__ = [
     "CIRCUITY",
-    "JINPU_BBOX",
     "METRICS",
     "METRIC_CRS",
     "MODES",
+    "POP_COLUMNS",
     "QUAD_SEGS",
     "RADII_M",
     "WGS84",
+    "MetricInfo",
+    "Unavailable",
+    "assign_points",
     "compare",
     "coverage_union",
     "demand_grid",
@@ -57,98 +62,50 @@ __all__ = [
     "effective_radius",
     "gap_geometry",
     "lonlat_to_xy",
+    "point_xy",
+    "population",
+    "population_basis",
     "rank_direction",
     "rank_metrics",
     "subdistrict_metrics",
-    "synthetic_points",
-    "synthetic_subdistricts",
     "to_metric",
     "unavailable_metrics",
     "with_extra_points",
     "xy_to_lonlat",
 ]
 
-METRIC_CRS = "EPSG:32651"  # UTM zone 51N, metres
-WGS84 = "EPSG:4326"
-CIRCUITY = 1.3  # walking distance / straight-line distance (literature 1.2-1.4)
 RADII_M = (300, 500, 1000)  # GB 50180-2018 5/10/15-minute life circles; Beijing <=1000 m norm
 MODES = ("straight", "walking")
 QUAD_SEGS = 16  # segments per quarter circle for buffers (64-gon, 99.84 % of circle area)
 
-_TO_METRIC = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
-_TO_WGS84 = Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
 
-# Metric definitions for a UI.  ``higher_is_better`` is None for descriptive
-# metrics that are not ranked.  ``kind`` tells geo.classify which policy
-# breaks apply ("share" 0-1, "distance_m", or anything else -> quantiles).
-METRICS: dict[str, dict] = {
-    "n_points": {
-        "unit": "count",
-        "kind": "count",
-        "higher_is_better": True,
-        "needs_population": False,
-        "zh": "助餐点数量",
-        "en": "Meal points",
-    },
-    "area_km2": {
-        "unit": "km²",
-        "kind": "area",
-        "higher_is_better": None,
-        "needs_population": False,
-        "zh": "面积",
-        "en": "Area",
-    },
-    "points_per_10km2": {
-        "unit": "per 10 km²",
-        "kind": "density",
-        "higher_is_better": True,
-        "needs_population": False,
-        "zh": "每10平方公里助餐点数",
-        "en": "Meal points per 10 km²",
-    },
-    "covered_share": {
-        "unit": "share (0-1)",
-        "kind": "share",
-        "higher_is_better": True,
-        "needs_population": False,
-        "zh": "服务半径覆盖面积比例",
-        "en": "Share of area within the service radius",
-    },
-    "mean_dist_m": {
-        "unit": "m",
-        "kind": "distance_m",
-        "higher_is_better": False,
-        "needs_population": False,
-        "zh": "到最近助餐点平均直线距离",
-        "en": "Mean straight-line distance to nearest meal point",
-    },
-    "p90_dist_m": {
-        "unit": "m",
-        "kind": "distance_m",
-        "higher_is_better": False,
-        "needs_population": False,
-        "zh": "到最近助餐点距离（90%分位）",
-        "en": "90th-percentile distance to nearest meal point",
-    },
-    "points_per_10k_60plus": {
-        "unit": "per 10,000 residents aged 60+",
-        "kind": "density",
-        "higher_is_better": True,
-        "needs_population": True,
-        "zh": "每万名60岁以上老人助餐点数",
-        "en": "Meal points per 10,000 residents aged 60+",
-    },
-    "pop_weighted_covered_share": {
-        "unit": "share (0-1)",
-        "kind": "share",
-        "higher_is_better": True,
-        "needs_population": True,
-        "zh": "人口加权覆盖比例（近似）",
-        "en": "Population-weighted covered share (approximation)",
-    },
+@dataclass(frozen=True)
+class MetricInfo:
+    """What a metric is, for classing, ranking and display (names and units are in the
+    translation table, keys ``cv.metric.<key>`` and ``cv.unit.<key>``)."""
+
+    key: str
+    #: "count", "area", "density", "share" (0-1) or "distance_m": tells geo.core.classify
+    #: which policy breaks apply and the views how to format a value.
+    kind: str
+    #: True when more is better, False when less is better, None for descriptive metrics.
+    higher_is_better: bool | None
+    #: True for the metrics that need population figures per subdistrict.
+    needs_population: bool
+
+
+METRICS: dict[str, MetricInfo] = {
+    "n_points": MetricInfo("n_points", "count", True, False),
+    "area_km2": MetricInfo("area_km2", "area", None, False),
+    "points_per_10km2": MetricInfo("points_per_10km2", "density", True, False),
+    "covered_share": MetricInfo("covered_share", "share", True, False),
+    "mean_dist_m": MetricInfo("mean_dist_m", "distance_m", False, False),
+    "p90_dist_m": MetricInfo("p90_dist_m", "distance_m", False, False),
+    "points_per_10k_60plus": MetricInfo("points_per_10k_60plus", "density", True, True),
+    "pop_weighted_covered_share": MetricInfo("pop_weighted_covered_share", "share", True, True),
 }
 
-_POP_COLUMNS = ("pop_60plus", "pop_total")  # preference order for population weighting
+POP_COLUMNS = ("pop_60plus", "pop_total")  # preference order for population weighting
 
 
 # --------------------------------------------------------------------------- basics
@@ -172,27 +129,6 @@ def effective_radius(radius_m: float, mode: str = "straight") -> float:
     raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
 
 
-def to_metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Copy of ``gdf`` in :data:`METRIC_CRS` (a missing CRS is taken as EPSG:4326)."""
-    if gdf.crs is None:
-        gdf = gdf.set_crs(WGS84)
-    return gdf.to_crs(METRIC_CRS)
-
-
-def lonlat_to_xy(lonlat) -> np.ndarray:
-    """(n, 2) lon/lat (EPSG:4326) -> (n, 2) metres in METRIC_CRS."""
-    a = np.asarray(lonlat, dtype=float).reshape(-1, 2)
-    x, y = _TO_METRIC.transform(a[:, 0], a[:, 1])
-    return np.column_stack([x, y])
-
-
-def xy_to_lonlat(xy) -> np.ndarray:
-    """(n, 2) metres in METRIC_CRS -> (n, 2) lon/lat (EPSG:4326)."""
-    a = np.asarray(xy, dtype=float).reshape(-1, 2)
-    lon, lat = _TO_WGS84.transform(a[:, 0], a[:, 1])
-    return np.column_stack([lon, lat])
-
-
 def _codes(subdistricts: gpd.GeoDataFrame) -> pd.Index:
     codes = pd.Index(subdistricts["code"].astype(str), name="code")
     if codes.has_duplicates:
@@ -200,7 +136,7 @@ def _codes(subdistricts: gpd.GeoDataFrame) -> pd.Index:
     return codes
 
 
-def _point_xy(points: gpd.GeoDataFrame | None) -> np.ndarray:
+def point_xy(points: gpd.GeoDataFrame | None) -> np.ndarray:
     """Metric coordinates (n, 2) of the non-empty point geometries."""
     if points is None or len(points) == 0:
         return np.empty((0, 2))
@@ -313,7 +249,7 @@ def _covered_area_km2(polys: np.ndarray, union) -> np.ndarray:
 # --------------------------------------------------------------------------- population
 
 
-def _population(subdistricts: gpd.GeoDataFrame, column: str) -> pd.Series:
+def population(subdistricts: gpd.GeoDataFrame, column: str) -> pd.Series:
     codes = _codes(subdistricts)
     if column not in subdistricts.columns:
         return pd.Series(np.nan, index=codes, name=column)
@@ -322,67 +258,59 @@ def _population(subdistricts: gpd.GeoDataFrame, column: str) -> pd.Series:
     return pd.Series(v, index=codes, name=column)
 
 
-def _population_basis(subdistricts: gpd.GeoDataFrame) -> str | None:
+def population_basis(subdistricts: gpd.GeoDataFrame) -> str | None:
     """Column used to weight by population: pop_60plus if any value, else pop_total."""
-    for col in _POP_COLUMNS:
-        if _population(subdistricts, col).notna().any():
+    for col in POP_COLUMNS:
+        if population(subdistricts, col).notna().any():
             return col
     return None
 
 
-_NO_POP_REASON = {
-    "en": (
-        "No population figures were supplied. No population figures per subdistrict "
-        "were published (the 2020 census gives only the district total, 1,545,491, and "
-        "no count of residents aged 60+), so this metric needs figures that a user "
-        "supplies ({cols})."
-    ),
-    "zh": (
-        "未提供人口数据。各街道人口数未公开发布（2020年人口普查仅公布全区常住人口1,545,491人，"
-        "未公布60岁以上人口），该指标需用户提供数据（{cols}）。"
-    ),
-}
-_PARTIAL_POP_REASON = {
-    "en": "Population figures ({cols}) are missing for {n} of {total} subdistricts; those are shown as unavailable.",
-    "zh": "{total}个街道中有{n}个缺少人口数据（{cols}），这些街道显示为不可用。",
-}
+@dataclass(frozen=True)
+class Unavailable:
+    """Why a population metric cannot be computed (the views put it into words).
 
-
-def unavailable_metrics(subdistricts: gpd.GeoDataFrame, lang: str = "en") -> dict[str, str]:
-    """{metric: reason} for population metrics that cannot be computed.
-
-    A metric is listed when its population column is absent or all NaN (the
-    reason says that no population figures were supplied, and none per
-    subdistrict were published) or when some subdistricts lack figures (the
-    reason gives how many).  An empty dict means every metric is available.
+    ``reason`` is ``"no_population"`` (no figures at all: none per subdistrict were
+    published, so a user must supply them) or ``"partial_population"`` (``n_missing`` of
+    ``n_total`` subdistricts lack figures); ``columns`` names the columns looked at.
     """
-    lang = "zh" if lang == "zh" else "en"
+
+    reason: str
+    columns: tuple[str, ...]
+    n_missing: int
+    n_total: int
+
+
+def unavailable_metrics(subdistricts: gpd.GeoDataFrame) -> dict[str, Unavailable]:
+    """{metric: why} for population metrics that cannot be computed.
+
+    A metric is listed when its population column is absent or all NaN, or when some
+    subdistricts lack figures. An empty dict means every metric is available.
+    """
     n_total = len(subdistricts)
-    out: dict[str, str] = {}
+    out: dict[str, Unavailable] = {}
     needs = {
         "points_per_10k_60plus": ("pop_60plus",),
-        "pop_weighted_covered_share": _POP_COLUMNS,
+        "pop_weighted_covered_share": POP_COLUMNS,
     }
     for metric, cols in needs.items():
         if metric == "pop_weighted_covered_share":
-            basis = _population_basis(subdistricts)
+            basis = population_basis(subdistricts)
             cols_used = (basis,) if basis else cols
         else:
             cols_used = cols
-        pop = _population(subdistricts, cols_used[0])
-        n_missing = int(pop.isna().sum())
-        col_txt = " / ".join(cols_used)
+        n_missing = int(population(subdistricts, cols_used[0]).isna().sum())
         if n_total and n_missing == n_total:
-            out[metric] = _NO_POP_REASON[lang].format(cols=col_txt)
+            out[metric] = Unavailable("no_population", tuple(cols_used), n_missing, n_total)
         elif n_missing:
-            out[metric] = _PARTIAL_POP_REASON[lang].format(cols=col_txt, n=n_missing, total=n_total)
+            out[metric] = Unavailable("partial_population", tuple(cols_used), n_missing, n_total)
     return out
 
 
 # --------------------------------------------------------------------------- point assignment
 
 
-def _assign_points(subdistricts: gpd.GeoDataFrame, points: gpd.GeoDataFrame | None, assign: str = "auto") -> pd.Series:
+def assign_points(subdistricts: gpd.GeoDataFrame, points: gpd.GeoDataFrame | None, assign: str = "auto") -> pd.Series:
     """Subdistrict code of every point (NaN when outside all subdistricts).
 
     ``assign="auto"``: a valid ``subdistrict_code`` on the point wins (the
@@ -460,10 +388,10 @@ def subdistrict_metrics(
     polys = np.asarray(sm.geometry.values)
     area_km2 = shapely.area(polys) / 1e6
 
-    assigned = _assign_points(subdistricts, points, assign)
+    assigned = assign_points(subdistricts, points, assign)
     n_points = assigned.dropna().value_counts().reindex(codes, fill_value=0).astype(int)
 
-    pxy = _point_xy(points)
+    pxy = point_xy(points)
     union = coverage_union(pxy, r_eff, quad_segs)
     covered_km2 = _covered_area_km2(polys, union)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -489,14 +417,14 @@ def subdistrict_metrics(
     df["mean_dist_m"] = mean_d.to_numpy(dtype=float)
     df["p90_dist_m"] = p90_d.to_numpy(dtype=float)
 
-    pop60 = _population(subdistricts, "pop_60plus").to_numpy()
+    pop60 = population(subdistricts, "pop_60plus").to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         df["points_per_10k_60plus"] = np.where(pop60 > 0, df["n_points"] / pop60 * 1e4, np.nan)
-    basis = _population_basis(subdistricts)
+    basis = population_basis(subdistricts)
     if basis is None:
         df["pop_weighted_covered_share"] = np.nan
     else:
-        pop = _population(subdistricts, basis).to_numpy()
+        pop = population(subdistricts, basis).to_numpy()
         df["pop_weighted_covered_share"] = np.where(np.isfinite(pop), cell_cov.to_numpy(), np.nan)
     return df
 
@@ -504,7 +432,7 @@ def subdistrict_metrics(
 def rank_direction(metric: str) -> str:
     """ "desc" when higher is better (rank 1 = largest), "asc" when lower is
     better (distances: rank 1 = shortest); raises for unranked metrics."""
-    hib = METRICS[metric]["higher_is_better"]
+    hib = METRICS[metric].higher_is_better
     if hib is None:
         raise ValueError(f"{metric} is descriptive and not ranked")
     return "desc" if hib else "asc"
@@ -520,7 +448,7 @@ def rank_metrics(df: pd.DataFrame, metrics: Iterable[str] | None = None) -> pd.D
     """
     out = df.copy()
     if metrics is None:
-        metrics = [m for m, d in METRICS.items() if d["higher_is_better"] is not None and m in df]
+        metrics = [m for m, d in METRICS.items() if d.higher_is_better is not None and m in df]
     for m in metrics:
         asc = rank_direction(m) == "asc"
         out[f"rank_{m}"] = df[m].rank(method="min", ascending=asc, na_option="keep").astype("Int64")
@@ -555,10 +483,10 @@ def district_summary(
     total = float(metrics["area_km2"].sum())
     covered = float((metrics["covered_share"] * metrics["area_km2"]).sum())
     n_with = int((metrics["n_points"] > 0).sum())
-    basis = _population_basis(subdistricts)
+    basis = population_basis(subdistricts)
     pw, known = float("nan"), 0
     if basis is not None:
-        pop = _population(subdistricts, basis).reindex(metrics.index)
+        pop = population(subdistricts, basis).reindex(metrics.index)
         ok = pop.notna() & metrics["pop_weighted_covered_share"].notna()
         known = int(ok.sum())
         if known and pop[ok].sum() > 0:
@@ -598,7 +526,7 @@ def gap_geometry(
     r_eff = effective_radius(radius_m, mode)
     sm = to_metric(subdistricts[[subdistricts.geometry.name]])
     district = shapely.union_all(np.asarray(sm.geometry.values))
-    union = coverage_union(_point_xy(points), r_eff, quad_segs)
+    union = coverage_union(point_xy(points), r_eff, quad_segs)
     gap = shapely.difference(district, union) if not shapely.is_empty(union) else district
     if simplify_m and simplify_m > 0:
         gap = shapely.simplify(gap, simplify_m, preserve_topology=True)
@@ -673,92 +601,11 @@ def compare(before_df: pd.DataFrame, after_df: pd.DataFrame) -> pd.DataFrame:
         out[f"{m}_before"] = bv
         out[f"{m}_after"] = av
         out[f"{m}_delta"] = delta
-        if d["higher_is_better"] is not None:
-            sign = 1.0 if d["higher_is_better"] else -1.0
+        if d.higher_is_better is not None:
+            sign = 1.0 if d.higher_is_better else -1.0
             imp = pd.Series(pd.NA, index=idx, dtype="boolean")
             s = sign * delta
             imp[s > 1e-12] = True
             imp[s < -1e-12] = False
             out[f"{m}_improved"] = imp
     return out
-
-
-# --------------------------------------------------------------------------- synthetic data
-
-JINPU_BBOX = (121.44, 39.0, 122.30, 39.55)  # lon/lat bounding box used for synthetic data
-
-
-def synthetic_subdistricts(
-    n: int = 25, seed: int = 0, bbox: Sequence[float] = JINPU_BBOX, population: bool = False
-) -> gpd.GeoDataFrame:
-    """Synthetic subdistricts for tests and benchmarks (NOT real boundaries).
-
-    A Voronoi partition of ``n`` seeded random sites, clipped to ``bbox``
-    (lon/lat), built in METRIC_CRS: no gaps, no overlaps.  Codes are
-    ``"S0001"``...; with ``population=True`` seeded ``pop_total`` and
-    ``pop_60plus`` columns are added (otherwise they are absent).
-    """
-    rng = np.random.default_rng(seed)
-    x0, y0 = lonlat_to_xy([bbox[0], bbox[1]])[0]
-    x1, y1 = lonlat_to_xy([bbox[2], bbox[3]])[0]
-    frame = shapely.box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-    fx0, fy0, fx1, fy1 = frame.bounds
-    sites = rng.uniform([fx0, fy0], [fx1, fy1], size=(n, 2))
-    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(sites), extend_to=frame))
-    # order cells like the sites that generated them
-    cells = np.asarray(cells)
-    pi, ci = shapely.STRtree(cells).query(shapely.points(sites), predicate="intersects")
-    owner = np.full(n, -1)
-    for p, c in zip(pi, ci):  # n small; first hit
-        if owner[p] < 0:
-            owner[p] = c
-    geoms = shapely.intersection(cells[owner], frame)
-    gdf = gpd.GeoDataFrame(
-        {
-            "code": [f"S{i + 1:04d}" for i in range(n)],
-            "name_zh": [f"街道{i + 1}" for i in range(n)],
-            "name_en": [f"Subdistrict {i + 1}" for i in range(n)],
-        },
-        geometry=geoms,
-        crs=METRIC_CRS,
-    ).to_crs(WGS84)
-    if population:
-        total = rng.integers(20_000, 150_000, size=n).astype(float)
-        gdf["pop_total"] = total
-        gdf["pop_60plus"] = np.round(total * rng.uniform(0.15, 0.3, size=n))
-    return gdf
-
-
-def synthetic_points(
-    subdistricts: gpd.GeoDataFrame, n: int = 60, seed: int = 1, clustered: bool = True
-) -> gpd.GeoDataFrame:
-    """Seeded synthetic meal points inside ``subdistricts`` (EPSG:4326).
-
-    With ``clustered=True`` half of the points fall near the first few
-    subdistrict centroids (like an urban core), the rest uniformly.
-    """
-    rng = np.random.default_rng(seed)
-    sm = to_metric(subdistricts[[subdistricts.geometry.name]])
-    polys = np.asarray(sm.geometry.values)
-    district = shapely.union_all(polys)
-    shapely.prepare(district)
-    minx, miny, maxx, maxy = district.bounds
-    out = np.empty((0, 2))
-    centres = shapely.get_coordinates(shapely.centroid(polys[: max(1, len(polys) // 5)]))
-    while len(out) < n:
-        m = 4 * n
-        uni = rng.uniform([minx, miny], [maxx, maxy], size=(m, 2))
-        if clustered:
-            c = centres[rng.integers(0, len(centres), size=m)]
-            clu = c + rng.normal(0, 3000, size=(m, 2))
-            cand = np.where((rng.random(m) < 0.5)[:, None], clu, uni)
-        else:
-            cand = uni
-        cand = cand[shapely.contains_xy(district, cand[:, 0], cand[:, 1])]
-        out = np.vstack([out, cand])
-    out = out[:n]
-    return gpd.GeoDataFrame(
-        {"id": [f"P{i + 1:05d}" for i in range(n)]},
-        geometry=shapely.points(xy_to_lonlat(out)),
-        crs=WGS84,
-    )

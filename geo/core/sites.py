@@ -24,7 +24,6 @@ Plain Python, no streamlit.
 
 from __future__ import annotations
 
-import io
 import math
 import time
 from dataclasses import dataclass, field
@@ -48,8 +47,6 @@ __all__ = [
     "greedy_mclp",
     "sequence_marginals",
     "suggest_sites",
-    "suggestions_to_csv",
-    "suggestions_to_geojson",
     "swap_mclp",
 ]
 
@@ -527,14 +524,12 @@ def _candidate_xy(candidates) -> np.ndarray:
 
 
 def _cell_population(subdistricts, grid: pd.DataFrame) -> np.ndarray:
-    basis = cv._population_basis(subdistricts)
-    reasons = cv.unavailable_metrics(subdistricts)
-    if basis is None or "pop_weighted_covered_share" in reasons:
-        raise ValueError(
-            "weights='population' needs population figures for every subdistrict: "
-            + reasons.get("pop_weighted_covered_share", "none supplied")
-        )
-    pop = cv._population(subdistricts, basis)
+    basis = cv.population_basis(subdistricts)
+    why = cv.unavailable_metrics(subdistricts).get("pop_weighted_covered_share")
+    if basis is None or why is not None:
+        missing = f"{why.n_missing} of {why.n_total} have none" if why is not None else "none supplied"
+        raise ValueError(f"weights='population' needs population figures for every subdistrict: {missing}")
+    pop = cv.population(subdistricts, basis)
     area = grid.groupby("code")["weight_km2"].transform("sum").to_numpy()
     return pop.reindex(grid["code"]).to_numpy(dtype=float) * grid["weight_km2"].to_numpy() / area
 
@@ -581,7 +576,7 @@ def suggest_sites(
     dxy = grid[["x", "y"]].to_numpy()
     area_w = grid["weight_km2"].to_numpy()
     w = area_w if weights == "area" else _cell_population(subdistricts, grid)
-    done = covered_mask(dxy, cv._point_xy(points), r_eff)
+    done = covered_mask(dxy, cv.point_xy(points), r_eff)
     w_eff = np.where(done, 0.0, w)
     area_eff = np.where(done, 0.0, area_w)
 
@@ -647,7 +642,7 @@ def suggest_sites(
         geometry=shapely.points(lonlat) if len(order) else [],
         crs=cv.WGS84,
     )
-    sites["subdistrict_code"] = cv._assign_points(subdistricts, sites[["geometry"]], "spatial").to_numpy()
+    sites["subdistrict_code"] = cv.assign_points(subdistricts, sites[["geometry"]], "spatial").to_numpy()
     return SiteSuggestion(
         sites=sites,
         greedy=greedy,
@@ -667,35 +662,3 @@ def suggest_sites(
 
 
 # --------------------------------------------------------------------------- exports
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _neutralise(v):
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
-        return "'" + v
-    return v
-
-
-def suggestions_to_csv(gdf: gpd.GeoDataFrame) -> str:
-    """CSV text (UTF-8, no index) of the suggested sites without geometry.
-
-    Text cells starting with ``= + - @`` (or tab / carriage return) get a
-    leading apostrophe so spreadsheets do not run them as formulas; numeric
-    columns stay numeric (a negative number is not touched).
-    """
-    df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name) if isinstance(gdf, gpd.GeoDataFrame) else gdf)
-    for col in df.columns:
-        s = df[col]
-        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-            continue
-        df[col] = s.map(_neutralise).astype(object)
-    buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue()
-
-
-def suggestions_to_geojson(gdf: gpd.GeoDataFrame) -> str:
-    """GeoJSON FeatureCollection text (EPSG:4326) of the suggested sites."""
-    g = gdf.set_crs(cv.WGS84) if gdf.crs is None else gdf.to_crs(cv.WGS84)
-    return g.to_json(na="null", drop_id=True)

@@ -1,11 +1,8 @@
 """Exports of a layer: CSV, GeoJSON, GeoPackage and an empty template.
 
-Every text cell that a spreadsheet could run as a formula (it starts with ``=``,
-``+``, ``-`` or ``@``) is neutralised with a leading apostrophe; the loader strips
-that apostrophe again on re-import (:func:`unneutralise`), so that downloading a
-layer and uploading it again returns the same records. The rule is a bijection: a
-text that already starts with apostrophes followed by a formula character gets one
-more apostrophe, and exactly one is removed on the way back.
+Every text cell that a spreadsheet could run as a formula is neutralised with a
+leading apostrophe (:mod:`geo.data.csvsafe`); the loader strips it again on re-import,
+so that downloading a layer and uploading it again returns the same records.
 
 No streamlit import; nothing is written outside a private temporary folder.
 """
@@ -20,29 +17,12 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from geo.core.distance import WGS84
+from geo.data.csvsafe import neutralise
 from geo.data.schema import LAYERS
 
-FORMULA_CHARS = ("=", "+", "-", "@")
 FORMATS = ("csv", "geojson", "gpkg")
 MIME = {"csv": "text/csv", "geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3"}
-
-
-def needs_neutralising(s: str) -> bool:
-    return isinstance(s, str) and s.lstrip("'")[:1] in FORMULA_CHARS
-
-
-def neutralise(v):
-    """Prefix a formula-like text cell with an apostrophe (other values unchanged)."""
-    if isinstance(v, str) and needs_neutralising(v):
-        return "'" + v
-    return v
-
-
-def unneutralise(v):
-    """Undo :func:`neutralise` (one apostrophe before a formula character)."""
-    if isinstance(v, str) and v.startswith("'") and needs_neutralising(v[1:]):
-        return v[1:]
-    return v
 
 
 def _text_columns(layer_key: str) -> list[str]:
@@ -161,3 +141,29 @@ def schema_table(layer_key: str, lang: str = "zh") -> pd.DataFrame:
         }
     )
     return pd.DataFrame(rows)
+
+
+def suggestions_csv(gdf: gpd.GeoDataFrame) -> bytes:
+    """CSV (UTF-8 with BOM, for Excel) of suggested sites without geometry; text cells
+    neutralised, numeric columns left numeric."""
+    df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name) if isinstance(gdf, gpd.GeoDataFrame) else gdf)
+    return table_csv(df)
+
+
+def suggestions_geojson(gdf: gpd.GeoDataFrame) -> bytes:
+    """GeoJSON FeatureCollection (EPSG:4326, UTF-8) of suggested sites."""
+    g = gdf.set_crs(WGS84) if gdf.crs is None else gdf.to_crs(WGS84)
+    return g.to_json(na="null", drop_id=True).encode("utf-8")
+
+
+def table_csv(df: pd.DataFrame) -> bytes:
+    """Any table as CSV (UTF-8 with BOM, for Excel): formula-like text cells and column
+    names neutralised, numeric and boolean columns left as they are."""
+    out = df.copy()
+    for col in out.columns:
+        if not (pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col])):
+            out[col] = pd.Series([neutralise(v) for v in out[col]], index=out.index, dtype=object)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    buf = io.StringIO()
+    out.to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue().encode("utf-8-sig")

@@ -26,7 +26,7 @@ import shapely
 from pyproj import CRS
 
 from geo.data import facts
-from geo.data.export import unneutralise
+from geo.data.csvsafe import FORMULA_START, unneutralise
 from geo.data.schema import LAYERS, Field, Layer
 from geo.i18n import t
 
@@ -35,7 +35,6 @@ OUTSIDE_DISTRICT_TOLERANCE_KM = 1.0  # piers, coastline simplification
 OFFICIAL_SUBDISTRICT_TOLERANCE_KM = 0.1
 DEFAULT_SCHEMATIC_TOLERANCE_KM = 2.0
 HTML_RE = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript:|\$\{|`", re.IGNORECASE)
-FORMULA_CHARS = ("=", "+", "-", "@")
 CODE_RE = re.compile(r"^\d{12}$")
 COORD_FIELDS = ("lat", "lon", "seat_lat", "seat_lon")
 YES = {"yes", "y", "true", "1", "是", "有"}
@@ -408,7 +407,7 @@ def _text_warnings(df: pd.DataFrame, layer: Layer, ck: _Checker) -> None:
                 continue
             if HTML_RE.search(v):
                 ck.warn("v.html_in_text", idx + 1, f.name)
-            if v[:1] in FORMULA_CHARS:
+            if v[:1] in FORMULA_START:
                 ck.warn("v.formula_like", idx + 1, f.name, char=v[0])
 
 

@@ -73,6 +73,18 @@ STRINGS = {
     "cv.unit.p90_dist_m": {"zh": "米", "en": "m"},
     "cv.unit.points_per_10k_60plus": {"zh": "个/万名 60 岁以上老人", "en": "per 10,000 aged 60+"},
     "cv.unit.pop_weighted_covered_share": {"zh": "% 的人口", "en": "% of residents"},
+    "cv.unavail.no_population": {
+        "zh": "未提供人口数据。各街道人口数未公开发布（2020年人口普查仅公布全区常住人口1,545,491人，"
+        "未公布60岁以上人口），该指标需用户提供数据（{cols}）。",
+        "en": "No population figures were supplied. No population figures per subdistrict "
+        "were published (the 2020 census gives only the district total, 1,545,491, and "
+        "no count of residents aged 60+), so this metric needs figures that a user "
+        "supplies ({cols}).",
+    },
+    "cv.unavail.partial_population": {
+        "zh": "{total}个街道中有{n}个缺少人口数据（{cols}），这些街道显示为不可用。",
+        "en": "Population figures ({cols}) are missing for {n} of {total} subdistricts; those are shown as unavailable.",
+    },
     "cv.metric.unavailable": {"zh": "{name}（不可用）", "en": "{name} (unavailable)"},
     "cv.unavailable.short": {"zh": "不可用：未提供人口数据", "en": "Unavailable: no population figures"},
     "cv.unavailable.title": {"zh": "此指标不可用", "en": "This metric is unavailable"},

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +36,7 @@ from geo.core import coverage as cv
 from geo.core import sites
 from geo.core.classify import classify
 from geo.core.datum import gcj02_to_wgs84, wgs84_to_gcj02
-from geo.data.export import neutralise
+from geo.data import export
 from geo.i18n import t
 from geo.maps.base import Legend, base_map, basemap_datum, esc, shift_for_display
 
@@ -203,6 +202,16 @@ def points_with_whatif(points: gpd.GeoDataFrame, whatif) -> gpd.GeoDataFrame:
     return cv.with_extra_points(points, list(whatif)) if whatif else points
 
 
+def unavailable_texts(subdistricts: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
+    """{metric: why it is unavailable, in words} for the population metrics that cannot be
+    computed on this layer (empty when every metric is available)."""
+    out = {}
+    for metric, why in cv.unavailable_metrics(subdistricts).items():
+        cols = " / ".join(why.columns)
+        out[metric] = t(f"cv.unavail.{why.reason}", lang, cols=cols, n=why.n_missing, total=why.n_total)
+    return out
+
+
 # --------------------------------------------------------------------------- values and units
 
 
@@ -219,7 +228,7 @@ def fmt_value(metric: str, v, lang: str, unit: bool = True) -> str:
     if v is None or (isinstance(v, float) and not math.isfinite(v)) or pd.isna(v):
         return t("cv.na", lang)
     v = float(v)
-    kind = cv.METRICS[metric]["kind"]
+    kind = cv.METRICS[metric].kind
     if kind == "share":
         s = f"{v * 100:.1f}%"
         return s
@@ -237,7 +246,7 @@ def fmt_delta(metric: str, d, lang: str) -> str:
         return "±0"
     d = float(d)
     sign = "+" if d > 0 else "−"
-    kind = cv.METRICS[metric]["kind"]
+    kind = cv.METRICS[metric].kind
     if kind == "share":
         return f"{sign}{abs(d) * 100:.1f} {t('cv.pp', lang)}"
     return sign + fmt_value(metric, abs(d), lang)
@@ -296,7 +305,7 @@ class Choropleth:
 
 
 def _class_labels(metric: str, bins: list[float], lowest: float, lang: str) -> list[str]:
-    kind = cv.METRICS[metric]["kind"]
+    kind = cv.METRICS[metric].kind
     out, lo = [], lowest
     whole = all(abs(x * 100 - round(x * 100)) < 1e-9 for x in [*list(bins), lowest])
     nd = 0 if whole else 1
@@ -317,7 +326,7 @@ def choropleth(
 
     Under-served: in the worst class (red on the map) or without any meal point."""
     values = metrics[metric].astype(float)
-    hib = cv.METRICS[metric]["higher_is_better"]
+    hib = cv.METRICS[metric].higher_is_better
     reason = (unavailable or {}).get(metric, "")
     bins, cls = classify(values.to_numpy(), scheme, k, kind=metric)
     classes = pd.Series(cls, index=metrics.index)
@@ -325,7 +334,7 @@ def choropleth(
     cols = ramp(n_cls, hib)
     colors = pd.Series([cols[c] if c >= 0 else NO_DATA for c in cls], index=metrics.index)
     finite = values[np.isfinite(values)]
-    kind = cv.METRICS[metric]["kind"]
+    kind = cv.METRICS[metric].kind
     if scheme == "policy" and kind in ("share", "distance_m"):
         lowest = 0.0
     else:
@@ -625,7 +634,7 @@ def legend_html(
     # best class first, so the list reads from good to poor
     order = (
         range(len(labels) - 1, -1, -1)
-        if ch.class_colors and cv.METRICS[ch.metric]["higher_is_better"] is not False
+        if ch.class_colors and cv.METRICS[ch.metric].higher_is_better is not False
         else range(len(labels))
     )
     for i in order:
@@ -744,10 +753,10 @@ def metrics_table(
     df = pd.DataFrame(index=after.index)
     df[t("cv.col.name", lang)] = [nm.get(c, c) for c in after.index]
     df[t("cv.col.code", lang)] = list(after.index)
-    pct = lambda metric, s: s * 100 if cv.METRICS[metric]["kind"] == "share" else s  # noqa: E731
+    pct = lambda metric, s: s * 100 if cv.METRICS[metric].kind == "share" else s  # noqa: E731
 
     def header(metric):
-        u = "%" if cv.METRICS[metric]["kind"] == "share" else metric_unit(metric, lang)
+        u = "%" if cv.METRICS[metric].kind == "share" else metric_unit(metric, lang)
         return f"{metric_name(metric, lang)} ({u})"
 
     df[header(m)] = pct(m, after[m].astype(float))
@@ -759,11 +768,11 @@ def metrics_table(
         )
     for metric in TABLE_METRICS:
         if metric == m or (
-            after[metric].isna().all() and (metric in unavailable or cv.METRICS[metric]["needs_population"])
+            after[metric].isna().all() and (metric in unavailable or cv.METRICS[metric].needs_population)
         ):
             continue
         df[header(metric)] = pct(metric, after[metric].astype(float))
-    hib = cv.METRICS[m]["higher_is_better"]
+    hib = cv.METRICS[m].higher_is_better
     key = after[m].astype(float)
     order = key.sort_values(ascending=hib is not False, na_position="last", kind="stable").index
     out = df.loc[order].reset_index(drop=True)
@@ -772,7 +781,7 @@ def metrics_table(
     for metric in TABLE_METRICS:
         h = header(metric)
         if h in out.columns:
-            kind = cv.METRICS[metric]["kind"]
+            kind = cv.METRICS[metric].kind
             fmts[h] = (
                 "{:.1f}"
                 if kind == "share"
@@ -784,23 +793,14 @@ def metrics_table(
             )
     chg = t("cv.col.change", lang, m=metric_name(m, lang))
     if chg in out.columns:
-        fmts[chg] = "{:+.1f}" if cv.METRICS[m]["kind"] == "share" else "{:+,.2f}"
+        fmts[chg] = "{:+.1f}" if cv.METRICS[m].kind == "share" else "{:+,.2f}"
     out.attrs["formats"] = fmts
     return out
 
 
 def table_csv(df: pd.DataFrame) -> bytes:
-    """CSV (UTF-8 with BOM for Excel) with formula-like text cells neutralised."""
-    out = df.copy()
-    for col in out.columns:
-        if not (pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col])):
-            out[col] = pd.Series(
-                [neutralise(v) if isinstance(v, str) else v for v in out[col]], index=out.index, dtype=object
-            )
-    out.columns = [neutralise(str(c)) for c in out.columns]
-    buf = io.StringIO()
-    out.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue().encode("utf-8-sig")
+    """The metrics table as CSV (UTF-8 with BOM, formula-like cells neutralised)."""
+    return export.table_csv(df)
 
 
 # --------------------------------------------------------------------------- suggestions
@@ -854,7 +854,7 @@ def suggest(
         lp_bound=False,
     )  # the LP bound can take seconds; the exact solve proves instead
     if len(res.sites):
-        res.sites["subdistrict_code"] = cv._assign_points(subdistricts, res.sites[["geometry"]], "spatial").to_numpy()
+        res.sites["subdistrict_code"] = cv.assign_points(subdistricts, res.sites[["geometry"]], "spatial").to_numpy()
     res.cell_m = cell  # type: ignore[attr-defined]
     return res
 
@@ -862,7 +862,7 @@ def suggest(
 def weight_unit(res: sites.SiteSuggestion, subdistricts: gpd.GeoDataFrame, lang: str) -> str:
     if res.weights == "area":
         return "km²"
-    basis = cv._population_basis(subdistricts)
+    basis = cv.population_basis(subdistricts)
     return t("cv.sg.unit.pop60" if basis == "pop_60plus" else "cv.sg.unit.pop", lang)
 
 
@@ -961,11 +961,11 @@ def suggestions_export(res: sites.SiteSuggestion, nm: dict[str, str], view: View
 
 
 def suggestions_csv(gdf: gpd.GeoDataFrame) -> bytes:
-    return sites.suggestions_to_csv(gdf).encode("utf-8-sig")
+    return export.suggestions_csv(gdf)
 
 
 def suggestions_geojson(gdf: gpd.GeoDataFrame) -> bytes:
-    return sites.suggestions_to_geojson(gdf).encode("utf-8")
+    return export.suggestions_geojson(gdf)
 
 
 # --------------------------------------------------------------------------- standalone HTML

@@ -32,7 +32,9 @@ import shapely
 from shapely.geometry import Point
 
 from geo.core.datum import gcj02_to_wgs84
-from geo.core.nearest import CIRCUITY, ELDERLY_WALK_KMH, PointIndex, amap_walk_url, baidu_walk_url, walk_estimate
+from geo.core.distance import CIRCUITY, ELDERLY_WALK_KMH, haversine_m, walk_estimate
+from geo.core.navigation import amap_walk_url, baidu_walk_url
+from geo.core.nearest import PointIndex
 from geo.data import facts
 from geo.i18n import t
 
@@ -326,8 +328,6 @@ class Finder:
         idx = self._by_code.get(str(code), np.empty(0, dtype=int))
         nearest = None
         if len(idx):
-            from geo.core.nearest import haversine_m
-
             d = haversine_m(
                 origin.lon, origin.lat, self.points["lon"].to_numpy()[idx], self.points["lat"].to_numpy()[idx]
             )

@@ -15,14 +15,14 @@ import json
 
 import pytest
 
-from geo.data import export
+from geo.data import csvsafe, export
 from geo.data.loader import load_bundled, validate_bytes
 from geo.data.schema import LAYERS
 from tests.corpus import hostile
 from tests.support.audit import EXERCISE_MAP, HOOK, check_frames, map_frames, pages, wait_idle
 from tests.support.browser import browser, chromium_available, new_page, streamlit_server
 
-FORMULA_START = tuple(export.FORMULA_CHARS)
+FORMULA_START = csvsafe.FORMULA_START
 
 
 # ---------------------------------------------------------------- exports, without a browser

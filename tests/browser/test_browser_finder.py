@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from geo.core.datum import wgs84_to_gcj02
-from geo.core.nearest import haversine_m
+from geo.core.distance import haversine_m
 from geo.data.loader import load_bundled
 from tests.support.browser import browser, chromium_available, map_frame, new_page
 

@@ -1,4 +1,4 @@
-"""Tests for geo.nearest: exact k-NN / radius search, walk estimate, nav URLs."""
+"""Tests for geo.core.nearest (exact k-NN / radius search), geo.core.distance (haversine, walk estimate) and geo.core.navigation (URLs)."""
 
 from __future__ import annotations
 
@@ -9,18 +9,9 @@ import pytest
 from pyproj import Geod
 
 from geo.core.datum import wgs84_to_gcj02
-from geo.core.nearest import (
-    CIRCUITY,
-    EARTH_RADIUS_M,
-    ELDERLY_WALK_KMH,
-    PointIndex,
-    WalkEstimate,
-    amap_marker_url,
-    amap_walk_url,
-    baidu_walk_url,
-    haversine_m,
-    walk_estimate,
-)
+from geo.core.distance import CIRCUITY, EARTH_RADIUS_M, ELDERLY_WALK_KMH, WalkEstimate, haversine_m, walk_estimate
+from geo.core.navigation import amap_marker_url, amap_walk_url, baidu_walk_url
+from geo.core.nearest import PointIndex
 
 LON0, LON1, LAT0, LAT1 = 121.44, 122.30, 39.0, 39.55  # Jinpu bbox (DESIGN)
 

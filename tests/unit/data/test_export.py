@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
-from geo.data import export
+from geo.data import csvsafe, export
 from geo.data.loader import context_for, load_bundled, validate_bytes
 
 
@@ -42,11 +45,14 @@ def _hostile_meal_points(ds):
         ("'x", "'x"),
         ("a=b", "a=b"),
         ("", ""),
+        ("\tcmd", "'\tcmd"),
+        ("\r=1", "'\r=1"),
+        ("'\t", "''\t"),
     ],
 )
 def test_neutralise_is_a_bijection(v, out):
-    assert export.neutralise(v) == out
-    assert export.unneutralise(out) == v
+    assert csvsafe.neutralise(v) == out
+    assert csvsafe.unneutralise(out) == v
 
 
 def test_csv_cells_are_neutralised(ds):
@@ -110,3 +116,25 @@ def test_schema_table_lists_every_field_in_both_languages():
     en = export.schema_table("meal_points", "en").set_index("field")
     assert en.at["location_precision", "allowed"] == "illustrative | subdistrict | address | surveyed"
     assert en.at["lat", "allowed"].startswith("-90 – 90")
+
+
+def test_suggestions_csv_neutralised_and_geojson():
+    gdf = gpd.GeoDataFrame(
+        {
+            "rank": [1, 2, 3, 4],
+            "name": ['=HYPERLINK("x")', "+1+1", "-2", "@SUM(A1)"],
+            "note": ["ok", "\tcmd", "plain", None],
+            "value": [-3.5, 1.0, 2.0, -0.25],
+        },
+        geometry=shapely.points([(121.7, 39.1)] * 4),
+        crs="EPSG:4326",
+    )
+    text = export.suggestions_csv(gdf).decode("utf-8-sig")
+    back = pd.read_csv(io.StringIO(text))
+    assert back["name"].tolist() == ['\'=HYPERLINK("x")', "'+1+1", "'-2", "'@SUM(A1)"]
+    assert back["note"].iloc[1] == "'\tcmd" and back["note"].iloc[0] == "ok"
+    assert back["value"].tolist() == [-3.5, 1.0, 2.0, -0.25]  # numbers stay numeric
+    assert back["rank"].dtype.kind == "i" and "geometry" not in back
+    gj = json.loads(export.suggestions_geojson(gdf))
+    assert gj["type"] == "FeatureCollection" and len(gj["features"]) == 4
+    assert gj["features"][0]["geometry"]["coordinates"] == [121.7, 39.1]

@@ -14,7 +14,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from geo.core.datum import wgs84_to_gcj02
-from geo.core.nearest import haversine_m
+from geo.core.distance import haversine_m
 from geo.data import facts
 from geo.data.loader import load_bundled
 from geo.i18n import TABLE, t

@@ -114,7 +114,14 @@ def test_policy_breaks_labels_and_fallback(metrics):
 
 
 def test_unavailable_population_metric(ds, metrics):
-    reasons = cv.unavailable_metrics(ds.subdistricts, "zh")
+    reasons = pl.unavailable_texts(ds.subdistricts, "zh")
+    assert set(reasons) == {"points_per_10k_60plus", "pop_weighted_covered_share"}
+    assert "未提供人口数据" in reasons["points_per_10k_60plus"]
+    en = pl.unavailable_texts(ds.subdistricts, "en")
+    assert all("No population figures were supplied" in r and "published" in r for r in en.values())
+    partial = ds.subdistricts.copy()
+    partial["pop_60plus"] = [float("nan")] * 3 + [1000.0] * (len(partial) - 3)
+    assert "3 of 25" in pl.unavailable_texts(partial, "en")["points_per_10k_60plus"]
     ch = pl.choropleth(metrics, "points_per_10k_60plus", "quantiles", 5, reasons)
     assert not ch.available and "未公开" in ch.reason
     assert set(ch.colors) == {pl.NO_DATA} and (ch.classes == -1).all()
@@ -125,6 +132,7 @@ def test_unavailable_population_metric(ds, metrics):
 def test_population_metrics_available_when_supplied(ds):
     pds = with_population(ds)
     assert cv.unavailable_metrics(pds.subdistricts) == {}
+    assert pl.unavailable_texts(pds.subdistricts, "en") == {}
     m = cv.subdistrict_metrics(pds.subdistricts, pds.meal_points, 500, cell_m=400)
     ch = pl.choropleth(m, "points_per_10k_60plus", "quantiles", 5)
     assert ch.available and ch.classes.min() >= 0 and len(set(ch.colors)) == 5
