@@ -11,7 +11,6 @@ from streamlit_folium import st_folium
 
 from geo.core import coverage as cv
 from geo.i18n import t
-from geo.maps.base import LegendUpdate, md_escape, stable_ids
 from geo.views import coverage as pl
 from ui import state
 
@@ -150,14 +149,14 @@ def _exact(key) -> None:
 # a tap on the map (the callback only records it; also how the page tests simulate a tap)
 pending = st.session_state.pop("cv_pending_click", None)
 if pending:
-    p = pl.click_to_wgs84(pending, _view().base)
+    p = pl.click_to_wgs84(pending, pl.basemap_datum(_view().base))
     if p:
         _add(*p)
 
 view = _view()
 whatif = tuple(tuple(p) for p in st.session_state["cv_whatif"])
 unavailable = pl.unavailable_texts(SUB, lang)
-nm = pl.names(SUB, lang)
+nm = pl.subdistrict_names(SUB, lang)
 
 # ------------------------------------------------------------------ header and controls
 
@@ -277,9 +276,9 @@ def _legend() -> str:
 
 
 groups = _layers()
-LegendUpdate(_legend()).add_to(groups[-1])
+pl.LegendUpdate(_legend()).add_to(groups[-1])
 for i, g in enumerate(groups):
-    stable_ids(g, prefix=f"cv{i}x")
+    pl.stable_ids(g, prefix=f"cv{i}x")
 
 with st.container(key="cv_map_box"):
     st_folium(
@@ -376,9 +375,9 @@ with sg_col, st.container(border=True, key="cv_sg_box"):
                 st.info(t("cv.sg.none", lang))
             for level, text in pl.status_lines(sg, unit, lang):
                 getattr(st, level)(text)
-            if sg.exact is None and not pl.greedy_proven(sg):
+            if sg.exact is None and not sg.greedy.proven:
                 st.caption(t("cv.sg.exact.hint", lang))
-            st.caption(t("cv.sg.meta", lang, cell=sg.cell_m, nd=sg.n_demand, nc=sg.n_candidates))
+            st.caption(t("cv.sg.meta", lang, cell=f"{sg.cell_m:g}", nd=sg.n_demand, nc=sg.n_candidates))
             if sg.weights == "area" and ss["cv_sg_cmode"] == "grid":
                 st.caption(t("cv.sg.area_note", lang))
             if len(sg.sites):
@@ -389,7 +388,7 @@ with sg_col, st.container(border=True, key="cv_sg_box"):
                 key="cv_sg_exact",
                 on_click=_exact,
                 args=(sg_key,),
-                disabled=sg.exact is not None or pl.greedy_proven(sg),
+                disabled=sg.exact is not None or sg.greedy.proven,
                 width="stretch",
             )
             b2.button(
@@ -411,7 +410,7 @@ if under:
             "cv.underserved.list",
             lang,
             n=len(under),
-            names=("、" if lang == "zh" else ", ").join(md_escape(u) for u in under),
+            names=("、" if lang == "zh" else ", ").join(pl.md_escape(u) for u in under),
         )
     )
 table = pl.metrics_table(SUB, after_df, ch, lang, before=base_df if whatif else None, unavailable=unavailable)

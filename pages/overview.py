@@ -67,7 +67,7 @@ if st.session_state["ov_base"] not in BASEMAPS:
     st.session_state["ov_base"] = ov.DEFAULT_BASE
 st.session_state["ov_sel"] = scope.valid_selection(st.session_state.get("ov_sel"))
 
-names = ov.subdistrict_names(ds, lang)
+names = ov.subdistrict_names(ds.subdistricts, lang)
 
 st.title(t("app.title", lang), anchor=False)
 st.caption(t("app.subtitle", lang))

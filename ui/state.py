@@ -7,14 +7,11 @@ shared read-only by every session; an upload replaces a layer in this session's
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
-from geo.data.loader import DATA_DIR, Dataset, load_bundled
-from geo.data.schema import LAYERS
 from geo.i18n import LANGS, t
-from geo.maps.base import ensure_static_assets
+from geo.views import shell
+from geo.views.shell import Dataset
 
 UPLOADS_KEY = "uploaded_layers"
 
@@ -23,23 +20,17 @@ UPLOADS_KEY = "uploaded_layers"
 def bundled_dataset() -> Dataset:
     """The default dataset: data/, or the folder named by JINPU_DATA_DIR (a deployment's
     own official files in the same schema; also used by the tests)."""
-    return load_bundled(os.environ.get("JINPU_DATA_DIR") or DATA_DIR)
+    return shell.default_dataset()
 
 
 @st.cache_resource(show_spinner=False)
 def static_assets() -> str:
-    return str(ensure_static_assets())
+    return str(shell.ensure_static_assets())
 
 
 def dataset() -> Dataset:
     """The dataset this session uses: bundled layers, replaced by this session's uploads."""
-    ds = bundled_dataset()
-    uploads: dict = st.session_state.get(UPLOADS_KEY) or {}
-    for key in LAYERS:
-        if key in uploads:
-            gdf, source = uploads[key]
-            ds = ds.replace(key, gdf, source)
-    return ds
+    return shell.with_uploads(bundled_dataset(), st.session_state.get(UPLOADS_KEY) or {})
 
 
 def set_upload(layer: str, gdf, source: str) -> None:
@@ -128,16 +119,11 @@ def top_controls() -> str:
 
 
 def data_banner(lg: str) -> None:
-    ds = dataset()
-    if ds.is_bundled:
+    text = shell.uploaded_layers_text(dataset(), lg)
+    if not text:
         return
-    names = ", ".join(
-        f"{LAYERS[k].title_zh if lg == 'zh' else LAYERS[k].title_en} ({v})"
-        for k, v in ds.sources.items()
-        if v != "bundled"
-    )
     cols = st.columns([4, 1])
-    cols[0].warning(t("app.data_banner", lg, layers=names))
+    cols[0].warning(text)
     cols[1].button(t("app.back_to_bundled", lg), key="back_to_bundled", on_click=clear_uploads)
 
 

@@ -77,6 +77,11 @@ class MCLPResult:
     message: str = ""
     details: dict = field(default_factory=dict)
 
+    @property
+    def proven(self) -> bool:
+        """The bound equals the objective (to 1e-9 relative): this answer is optimal."""
+        return self.bound <= self.objective * (1 + 1e-9) + 1e-12
+
 
 def _gap(objective: float, bound: float) -> float:
     if not math.isfinite(bound):
@@ -507,6 +512,8 @@ class SiteSuggestion:
     total_weight: float
     existing_covered_weight: float
     new_covered_weight: float
+    #: side of the demand / candidate grid cells, metres
+    cell_m: float = 0.0
 
 
 def _candidate_xy(candidates) -> np.ndarray:
@@ -588,7 +595,7 @@ def suggest_sites(
     cover = build_coverage(dxy, cxy, r_eff)
 
     greedy = greedy_mclp(cover, w_eff, k, lp_bound=lp_bound)
-    proven = greedy.bound <= greedy.objective * (1 + 1e-9) + 1e-12
+    proven = greedy.proven
     improved = None
     if not proven and len(greedy.chosen):
         improved = swap_mclp(cover, w_eff, greedy.chosen, time_limit_s=swap_time_s)
@@ -658,7 +665,5 @@ def suggest_sites(
         total_weight=float(w.sum()),
         existing_covered_weight=float(w[done].sum()),
         new_covered_weight=float(best.objective),
+        cell_m=float(cell_m),
     )
-
-
-# --------------------------------------------------------------------------- exports

@@ -25,12 +25,12 @@ import pandera.pandas as pa
 import shapely
 from pyproj import CRS
 
+from geo.core.distance import METRIC_CRS, haversine_m
 from geo.data import facts
 from geo.data.csvsafe import FORMULA_START, unneutralise
 from geo.data.schema import LAYERS, Field, Layer
 from geo.i18n import t
 
-METRIC_CRS = "EPSG:32651"  # UTM 51N: metres in Jinpu
 OUTSIDE_DISTRICT_TOLERANCE_KM = 1.0  # piers, coastline simplification
 OFFICIAL_SUBDISTRICT_TOLERANCE_KM = 0.1
 DEFAULT_SCHEMATIC_TOLERANCE_KM = 2.0
@@ -547,14 +547,6 @@ def _check_point_rows(df: pd.DataFrame, ck: _Checker, ctx: Context, code_col: st
             ck.warn("v.near_subdistrict_schematic", i + 1, code_col, None, **params)
 
 
-def _metres(x1, y1, x2, y2) -> float:
-    """Great-circle distance in metres (haversine) between two lon/lat points."""
-    r = 6_371_008.8
-    p1, p2 = math.radians(y1), math.radians(y2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(x2 - x1) / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
-
-
 def _swapped(df: pd.DataFrame, ck: _Checker) -> set[int]:
     lat = df["lat"].to_numpy(dtype=float)
     lon = df["lon"].to_numpy(dtype=float)
@@ -710,7 +702,7 @@ def validate_layer(
                 la = pd.to_numeric(_text(df.at[i, "lat"]), errors="coerce")
                 lo = pd.to_numeric(_text(df.at[i, "lon"]), errors="coerce")
                 if pd.notna(la) and pd.notna(lo) and _in_bounds(lo, la):
-                    m = _metres(g.x, g.y, lo, la)
+                    m = float(haversine_m(g.x, g.y, lo, la))
                     if m > 1.0:
                         ck.error("v.geom_coord_mismatch", i + 1, "geometry", None, m=m)
         if filled and types:

@@ -7,8 +7,6 @@ JavaScript template literal and GeoJSON tooltips through innerHTML.
 
 from __future__ import annotations
 
-import html
-import re
 import shutil
 from pathlib import Path
 
@@ -20,6 +18,8 @@ from jinja2 import Template
 
 from geo.core.datum import shift_gdf, wgs84_to_gcj02
 from geo.data import facts
+from geo.data.escape import esc
+from geo.data.names import map_label
 from geo.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,23 +38,6 @@ DISTRICT_WIDE_ANCHOR = (39.02, 122.20)
 
 MEAL_COLOR = "#1B5E20"
 MEAL_SYMBOL = "餐"
-
-
-def esc(value) -> str:
-    """Escape a data string for HTML *and* for a JavaScript template literal.
-
-    ``< > & " '`` become entities; the backtick, ``$`` and ``\\`` do too, so that
-    neither ``${...}`` nor a closing backtick can execute inside folium's templates.
-    """
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    s = html.escape(str(value), quote=True)
-    return s.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
-
-
-def md_escape(value) -> str:
-    """Escape a data string for st.markdown: Markdown syntax shows as text."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", "" if value is None else str(value))
 
 
 # ---------------------------------------------------------------- offline assets
@@ -442,7 +425,7 @@ def subdistrict_layer(
             lat, lon = p.y, p.x
             if datum == "gcj02":
                 lon, lat = wgs84_to_gcj02(lon, lat)
-            text = esc(nz.replace("街道", "") if lang == "zh" else ne)
+            text = esc(map_label(nz, ne, lang))
             folium.Marker(
                 (float(lat), float(lon)),
                 icon=folium.DivIcon(

@@ -17,15 +17,57 @@ says so and names the fallback (tap the map, choose the subdistrict): never a po
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 import folium
 import geopandas as gpd
 from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.core.datum import shift_gdf, wgs84_to_gcj02
+from geo.data.escape import esc
+from geo.data.names import map_label
 from geo.i18n import t
-from geo.maps.base import base_map, basemap_datum, esc, meal_svg
-from geo.views.finder import COARSE_ACCURACY_M, Answer, locate_messages
+from geo.maps.base import base_map, basemap_datum, meal_svg
+
+# --------------------------------------------------------------------------- browser location
+
+#: What the map's locate button says, by outcome. Leaflet's ``locationerror`` carries the
+#: Geolocation API code: 1 denied, 2 unavailable, 3 timeout; 0 when the browser has none.
+LOCATE_OUTCOMES = {
+    "searching": "fd.loc.searching",
+    "found": "fd.loc.found",
+    "coarse": "fd.loc.coarse",
+    "denied": "fd.loc.denied",
+    "unavailable": "fd.loc.unavailable",
+    "timeout": "fd.loc.timeout",
+    "unsupported": "fd.loc.unsupported",
+    "insecure": "fd.loc.insecure",
+}
+LOCATE_ERROR_CODES = {0: "unsupported", 1: "denied", 2: "unavailable", 3: "timeout"}
+#: A located position less accurate than this (metres) is used, with a note.
+COARSE_ACCURACY_M = 1000
+
+
+def locate_outcome(
+    code: int | None = None, secure: bool = True, supported: bool = True, accuracy_m: float | None = None
+) -> str:
+    """The outcome of asking the browser for its location (mirrors the map's JavaScript)."""
+    if not secure:
+        return "insecure"
+    if not supported:
+        return "unsupported"
+    if code is not None:
+        return LOCATE_ERROR_CODES.get(int(code), "unavailable")
+    if accuracy_m is not None and accuracy_m > COARSE_ACCURACY_M:
+        return "coarse"
+    return "found"
+
+
+def locate_messages(lang: str) -> dict[str, str]:
+    return {k: t(v, lang) for k, v in LOCATE_OUTCOMES.items()}
+
 
 ORIGIN_COLOR = "#0B57D0"
 LINE_COLOR = "#0B57D0"
@@ -169,7 +211,7 @@ def finder_base_map(
         ).add_to(m)
         for nz, ne, geom in zip(subdistricts["name_zh"], subdistricts["name_en"], subdistricts.geometry):
             p = geom.representative_point()
-            text = esc(str(nz).replace("街道", "") if lang == "zh" else ne)
+            text = esc(map_label(nz, ne, lang))
             folium.Marker(
                 _ll(p.y, p.x, gcj),
                 interactive=False,
@@ -199,7 +241,32 @@ def finder_base_map(
     return m
 
 
-def result_layer(answer: Answer | None, lang: str, base: str, elder: bool) -> folium.FeatureGroup:
+class MapPoint(Protocol):
+    """A place with a WGS-84 position (the finder's origin)."""
+
+    lon: float
+    lat: float
+
+
+class MapResult(MapPoint, Protocol):
+    """One numbered result on the finder's map."""
+
+    rank: int
+    id: str
+    name: str
+
+
+class MapAnswer(Protocol):
+    """What the result layer draws: the origin and the numbered results."""
+
+    @property
+    def origin(self) -> MapPoint: ...
+
+    @property
+    def results(self) -> Sequence[MapResult]: ...
+
+
+def result_layer(answer: MapAnswer | None, lang: str, base: str, elder: bool) -> folium.FeatureGroup:
     """Origin, numbered results and lines from the origin (the changing layer)."""
     gcj = basemap_datum(base) == "gcj02"
     fg = folium.FeatureGroup(name="fd_results")

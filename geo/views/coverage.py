@@ -35,10 +35,17 @@ from jinja2 import Template
 from geo.core import coverage as cv
 from geo.core import sites
 from geo.core.classify import classify
-from geo.core.datum import gcj02_to_wgs84, wgs84_to_gcj02
+from geo.core.coords import CoordError, parse_coords
+from geo.core.coords import click_to_wgs84 as click_to_wgs84  # for the page
+from geo.core.datum import wgs84_to_gcj02
 from geo.data import export
+from geo.data.escape import esc
+from geo.data.escape import md_escape as md_escape  # for the page
+from geo.data.names import subdistrict_names
 from geo.i18n import t
-from geo.maps.base import Legend, base_map, basemap_datum, esc, shift_for_display
+from geo.maps.base import Legend, base_map, basemap_datum, shift_for_display
+from geo.maps.base import LegendUpdate as LegendUpdate  # for the page
+from geo.maps.base import stable_ids as stable_ids  # for the page
 
 # --------------------------------------------------------------------------- view
 
@@ -132,24 +139,6 @@ def norm_point(lon: float, lat: float) -> tuple[float, float]:
     return (round(float(lon), 6), round(float(lat), 6))
 
 
-def click_to_wgs84(click: dict | None, base: str) -> tuple[float, float] | None:
-    """st_folium's ``last_clicked`` ({lat, lng}) as WGS-84 (lon, lat); a click on a GCJ-02
-    base map (Amap) is shifted back. None for no usable click."""
-    if not click:
-        return None
-    try:
-        lat, lon = float(click.get("lat")), float(click.get("lng"))
-    except (TypeError, ValueError):
-        return None
-    if not (math.isfinite(lat) and math.isfinite(lon)) or abs(lat) > 90:
-        return None
-    if not -180.0 <= lon < 180.0:
-        lon = ((lon + 180.0) % 360.0) - 180.0
-    if basemap_datum(base) == "gcj02":
-        lon, lat = gcj02_to_wgs84(lon, lat)
-    return norm_point(lon, lat)
-
-
 def district_area(subdistricts: gpd.GeoDataFrame):
     """The district (union of the subdistricts) in WGS-84, prepared for point tests."""
     g = shapely.union_all(np.asarray(subdistricts.to_crs(cv.WGS84).geometry.values))
@@ -182,8 +171,6 @@ def parse_candidates(text: str) -> tuple[list[tuple[float, float]], list[int]]:
 
     Returns ((lon, lat) list, 1-based line numbers that could not be read). Blank lines
     and lines starting with ``#`` are skipped; a header line (no digits) too."""
-    from geo.views.finder import CoordError, parse_coords
-
     out, bad = [], []
     for i, line in enumerate((text or "").splitlines(), start=1):
         s = line.strip()
@@ -369,11 +356,6 @@ def class_labels(ch: Choropleth, lang: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- names, tooltips
-
-
-def names(subdistricts: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
-    col = "name_zh" if lang == "zh" else "name_en"
-    return {str(c): str(n) for c, n in zip(subdistricts["code"], subdistricts[col])}
 
 
 def tooltips(ch: Choropleth, nm: dict[str, str], lang: str, delta: pd.Series | None = None) -> dict[str, str]:
@@ -747,7 +729,7 @@ def metrics_table(
 
     Columns (translated headers): name, code, the chosen metric, its rank, under-served,
     its change (with what-if), then every available metric. Shares are in percent."""
-    nm = names(subdistricts, lang)
+    nm = subdistrict_names(subdistricts, lang)
     m = ch.metric
     unavailable = unavailable or {}
     df = pd.DataFrame(index=after.index)
@@ -855,7 +837,6 @@ def suggest(
     )  # the LP bound can take seconds; the exact solve proves instead
     if len(res.sites):
         res.sites["subdistrict_code"] = cv.assign_points(subdistricts, res.sites[["geometry"]], "spatial").to_numpy()
-    res.cell_m = cell  # type: ignore[attr-defined]
     return res
 
 
@@ -874,11 +855,6 @@ def _pct(g: float) -> str:
     if not math.isfinite(g):
         return "∞"
     return f"{g * 100:.2f}%"
-
-
-def greedy_proven(res: sites.SiteSuggestion) -> bool:
-    """The greedy bound equals the greedy objective: the quick answer is already optimal."""
-    return res.greedy.bound <= res.greedy.objective * (1 + 1e-9) + 1e-12
 
 
 def status_lines(res: sites.SiteSuggestion, unit: str, lang: str) -> list[tuple[str, str]]:
@@ -902,7 +878,7 @@ def status_lines(res: sites.SiteSuggestion, unit: str, lang: str) -> list[tuple[
             ),
         )
     ]
-    if greedy_proven(res):
+    if res.greedy.proven:
         lines.append(("success", t("cv.sg.greedy_proven", lang)))
     ex = res.exact
     if ex is None:

@@ -11,12 +11,11 @@ module and draws what it returns:
   (empty layer, outside the district, ties, only far points, the origin's own
   subdistrict having no near point);
 * :func:`messages`, :func:`distance_line`, :func:`caveat`, :func:`detail_rows`
-  turn that answer into plain words in either language;
-* :func:`locate_messages` gives the texts the map's locate button shows when the
-  browser's location is not available, each naming the fallback.
+  turn that answer into plain words in either language.
 
-Distances follow DESIGN §4: straight line (haversine), walk = straight × 1.3 at
-4.67 km/h (geo.nearest).
+The map's locate button and its messages live in :mod:`geo.maps.finder`.
+Distances: straight line (haversine), walk = straight × 1.3 at 4.67 km/h
+(:mod:`geo.core.distance`).
 """
 
 from __future__ import annotations
@@ -31,11 +30,14 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point
 
+from geo.core.coords import CoordError as CoordError  # for the page
+from geo.core.coords import click_to_wgs84, parse_coords
 from geo.core.datum import gcj02_to_wgs84
 from geo.core.distance import CIRCUITY, ELDERLY_WALK_KMH, haversine_m, walk_estimate
 from geo.core.navigation import amap_walk_url, baidu_walk_url
 from geo.core.nearest import PointIndex
 from geo.data import facts
+from geo.data.names import subdistrict_names
 from geo.i18n import t
 
 K_NEAREST = 5
@@ -52,14 +54,6 @@ HERE_WALK_M = 50.0
 
 ORIGIN_KINDS = ("seat", "map", "typed")
 PRECISION_CAVEAT = ("illustrative", "subdistrict")
-
-
-class CoordError(ValueError):
-    """Typed coordinates that cannot be read; ``key`` is the message's translation key."""
-
-    def __init__(self, key: str):
-        super().__init__(key)
-        self.key = key
 
 
 # --------------------------------------------------------------------------- origin
@@ -115,42 +109,6 @@ def _num(v) -> float | None:
     return f if math.isfinite(f) else None
 
 
-_NUM = re.compile(r"[-+]?\d+(?:\.\d+)?")
-_LAT_HINT = re.compile(r"(北纬|南纬|纬度|lat|[NS]\b|[NS]$)", re.I)
-
-
-def parse_coords(text: str) -> tuple[float, float]:
-    """Read two numbers typed by a person into (lon, lat), WGS-84 degrees.
-
-    Accepts "39.108, 121.712", "121.712 39.108", "39.108N 121.712E", full-width
-    commas, "北纬39.108 东经121.712". The order is found from the values: a number
-    above 90 in absolute value is the longitude; when both are ≤ 90 the usual
-    "latitude, longitude" order is assumed. Raises :class:`CoordError`.
-    """
-    s = (text or "").strip()
-    if not s:
-        raise CoordError("fd.coords.empty")
-    s = s.replace("，", ",").replace("、", ",").replace("；", ",").replace("°", " ")
-    nums = _NUM.findall(s)
-    if len(nums) != 2:
-        raise CoordError("fd.coords.two_numbers")
-    a, b = float(nums[0]), float(nums[1])
-    # "S"/"W" hemisphere letters flip the sign (rare here, but honest)
-    if re.search(r"\d\s*[Ss]\b|南纬", s):
-        a = -abs(a)
-    if re.search(r"\d\s*[Ww]\b|西经", s):
-        b = -abs(b)
-    if abs(a) > 90 and abs(b) <= 90:
-        lon, lat = a, b
-    elif (abs(b) > 90 and abs(a) <= 90) or (abs(a) <= 90 and abs(b) <= 90):
-        lat, lon = a, b
-    else:
-        raise CoordError("fd.coords.range")
-    if abs(lon) > 180 or abs(lat) > 90:
-        raise CoordError("fd.coords.range")
-    return lon, lat
-
-
 def origin_from_text(text: str, datum: str = "wgs84") -> Origin:
     """Typed coordinates; ``datum="gcj02"`` when they were copied from Amap/Tencent."""
     lon, lat = parse_coords(text)
@@ -164,16 +122,8 @@ def origin_from_text(text: str, datum: str = "wgs84") -> Origin:
 def origin_from_click(last_clicked: dict | None, base_datum: str = "wgs84") -> Origin | None:
     """A map click as st_folium returns it (``{"lat": .., "lng": ..}``), shifted back to
     WGS-84 when the base map draws in GCJ-02. None when there is no usable click."""
-    if not last_clicked:
-        return None
-    lat, lon = _num(last_clicked.get("lat")), _num(last_clicked.get("lng"))
-    if lat is None or lon is None or abs(lat) > 90:
-        return None
-    if not -180.0 <= lon < 180.0:
-        lon = ((lon + 180.0) % 360.0) - 180.0  # Leaflet lets the world wrap
-    if base_datum == "gcj02":
-        lon, lat = gcj02_to_wgs84(lon, lat)
-    return Origin("map", float(lon), float(lat))
+    p = click_to_wgs84(last_clicked, base_datum)
+    return None if p is None else Origin("map", p[0], p[1])
 
 
 # --------------------------------------------------------------------------- answer
@@ -282,10 +232,7 @@ class Finder:
             geoms = subdistricts.geometry.to_numpy()
             self._sub_geoms = geoms
             self._sub_codes = subdistricts["code"].astype(str).tolist()
-            self._names = {
-                "zh": dict(zip(self._sub_codes, subdistricts["name_zh"].astype(str))),
-                "en": dict(zip(self._sub_codes, subdistricts["name_en"].astype(str))),
-            }
+            self._names = {lg: subdistrict_names(subdistricts, lg) for lg in ("zh", "en")}
             self.district = shapely.union_all(geoms)
             shapely.prepare(self.district)
             for g in geoms:
@@ -567,44 +514,6 @@ def assumptions(lang: str) -> str:
         speed=f"{ELDERLY_WALK_KMH:g}",
         per_km=f"{60 / ELDERLY_WALK_KMH * CIRCUITY:.0f}",
     )
-
-
-# --------------------------------------------------------------------------- browser location
-
-#: What the map's locate button says, by outcome. Leaflet's ``locationerror`` carries the
-#: Geolocation API code: 1 denied, 2 unavailable, 3 timeout; 0 when the browser has none.
-LOCATE_OUTCOMES = {
-    "searching": "fd.loc.searching",
-    "found": "fd.loc.found",
-    "coarse": "fd.loc.coarse",
-    "denied": "fd.loc.denied",
-    "unavailable": "fd.loc.unavailable",
-    "timeout": "fd.loc.timeout",
-    "unsupported": "fd.loc.unsupported",
-    "insecure": "fd.loc.insecure",
-}
-LOCATE_ERROR_CODES = {0: "unsupported", 1: "denied", 2: "unavailable", 3: "timeout"}
-#: A located position less accurate than this (metres) is used, with a note.
-COARSE_ACCURACY_M = 1000
-
-
-def locate_outcome(
-    code: int | None = None, secure: bool = True, supported: bool = True, accuracy_m: float | None = None
-) -> str:
-    """The outcome of asking the browser for its location (mirrors the map's JavaScript)."""
-    if not secure:
-        return "insecure"
-    if not supported:
-        return "unsupported"
-    if code is not None:
-        return LOCATE_ERROR_CODES.get(int(code), "unavailable")
-    if accuracy_m is not None and accuracy_m > COARSE_ACCURACY_M:
-        return "coarse"
-    return "found"
-
-
-def locate_messages(lang: str) -> dict[str, str]:
-    return {k: t(v, lang) for k, v in LOCATE_OUTCOMES.items()}
 
 
 # --------------------------------------------------------------------------- map view

@@ -18,11 +18,15 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.core.datum import gcj02_to_wgs84
+from geo.core.coords import click_to_wgs84
+from geo.core.distance import haversine_m
 from geo.data import facts
+from geo.data.escape import esc
+from geo.data.names import local_name
+from geo.data.names import subdistrict_names as subdistrict_names  # for the page
 from geo.data.schema import FIGURE_FIELDS
 from geo.i18n import t
-from geo.maps.base import BASEMAPS, DISTRICT_WIDE_ANCHOR, basemap_datum, esc, meal_svg, sector_svg
+from geo.maps.base import BASEMAPS, DISTRICT_WIDE_ANCHOR, basemap_datum, meal_svg, sector_svg
 
 LAYER_KEYS = ("sub", "proj", "meal")
 BASE_KEYS = tuple(BASEMAPS)
@@ -291,28 +295,6 @@ def marker_positions(
     return out
 
 
-def _metres(lat1, lon1, lat2, lon2):
-    k = 111_320.0
-    dx = (np.asarray(lon2) - lon1) * k * math.cos(math.radians(lat1))
-    dy = (np.asarray(lat2) - lat1) * 110_574.0
-    return np.hypot(dx, dy)
-
-
-def click_to_wgs84(click: Mapping | None, base: str) -> tuple[float, float] | None:
-    """A click as returned by streamlit-folium ({lat, lng} in the base map's datum) in WGS-84."""
-    if not click:
-        return None
-    try:
-        lat, lng = float(click["lat"]), float(click["lng"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    if not (math.isfinite(lat) and math.isfinite(lng)):
-        return None
-    if basemap_datum(base) == "gcj02":
-        lng, lat = gcj02_to_wgs84(lng, lat)
-    return float(lat), float(lng)
-
-
 def match_click(
     click: Mapping | None,
     base: str,
@@ -322,12 +304,12 @@ def match_click(
 ) -> str | None:
     """The record a click landed on: the nearest marker within ``tol_m`` metres, else the
     subdistrict under the click (if ``subdistricts`` is given), else None."""
-    p = click_to_wgs84(click, base)
+    p = click_to_wgs84(click, basemap_datum(base))
     if p is None:
         return None
-    lat, lon = p
+    lon, lat = p
     if positions:
-        d = _metres(lat, lon, [q[1] for q in positions], [q[2] for q in positions])
+        d = haversine_m(lon, lat, [q[2] for q in positions], [q[1] for q in positions])
         i = int(np.argmin(d))
         if d[i] <= tol_m:
             return positions[i][0]
@@ -340,14 +322,6 @@ def match_click(
 
 
 # ---------------------------------------------------------------- escaped HTML
-
-
-def _name(row, lang: str) -> str:
-    return row["name_zh"] if lang == "zh" else row["name_en"]
-
-
-def subdistrict_names(ds, lang: str) -> dict[str, str]:
-    return dict(zip(ds.subdistricts["code"].astype(str), ds.subdistricts["name_zh" if lang == "zh" else "name_en"]))
 
 
 def _list(items: list[str], limit: int, lang: str) -> str:
@@ -371,9 +345,9 @@ def subdistrict_tooltips(
             if "meal" in view.layers
             else meals_shown.iloc[0:0]
         )
-        mnames = [esc(_name(r, lang)) for _, r in meals.iterrows()]
+        mnames = [esc(local_name(r, lang)) for _, r in meals.iterrows()]
         projs = (
-            [esc(_name(r, lang)) for (_, r), cs in zip(projects_shown.iterrows(), codes_per_project) if code in cs]
+            [esc(local_name(r, lang)) for (_, r), cs in zip(projects_shown.iterrows(), codes_per_project) if code in cs]
             if "proj" in view.layers
             else []
         )
@@ -412,7 +386,7 @@ def legend_dynamic_html(ds, view: View, counts_shown: dict[str, int], meals_n: i
     )
     scope = []
     if view.subdistrict:
-        scope.append(esc(subdistrict_names(ds, lang).get(view.subdistrict, view.subdistrict)))
+        scope.append(esc(subdistrict_names(ds.subdistricts, lang).get(view.subdistrict, view.subdistrict)))
     if view.query:
         scope.append(esc(t("ov.legend.search", lang, q=view.query)))
     if scope:
@@ -440,7 +414,7 @@ def _dl(rows: list[tuple[str, str]]) -> str:
 
 
 def project_details_html(row, ds, lang: str) -> str:
-    names = subdistrict_names(ds, lang)
+    names = subdistrict_names(ds.subdistricts, lang)
     codes = [c for c in str(row.get("subdistrict_codes") or "").split(";") if c.strip()]
     where = "、".join(names.get(c, c) for c in codes) if codes else t("ov.d.district_wide", lang)
     figs = _figures(row, lang)
@@ -469,12 +443,12 @@ def project_details_html(row, ds, lang: str) -> str:
     ]
     return (
         f'<div class="ovd"><div class="ovd-kind">{sector_svg(row["sector"], 22)} {esc(t("ov.d.project", lang))}</div>'
-        f'<h3 class="ovd-h">{esc(_name(row, lang))}</h3>{_dl(rows)}</div>'
+        f'<h3 class="ovd-h">{esc(local_name(row, lang))}</h3>{_dl(rows)}</div>'
     )
 
 
 def meal_details_html(row, ds, lang: str) -> str:
-    names = subdistrict_names(ds, lang)
+    names = subdistrict_names(ds.subdistricts, lang)
     kind = row.get("kind")
     rows = [
         (t("popup.subdistrict", lang), names.get(str(row["subdistrict_code"]), str(row["subdistrict_code"]))),
@@ -495,7 +469,7 @@ def meal_details_html(row, ds, lang: str) -> str:
             rows.append((t(key, lang), v))
     return (
         f'<div class="ovd"><div class="ovd-kind">{meal_svg(22)} {esc(t("ov.d.meal", lang))}</div>'
-        f'<h3 class="ovd-h">{esc(_name(row, lang))}</h3>{_dl(rows)}</div>'
+        f'<h3 class="ovd-h">{esc(local_name(row, lang))}</h3>{_dl(rows)}</div>'
     )
 
 
@@ -505,7 +479,7 @@ def district_wide_details_html(projects_shown: pd.DataFrame, lang: str) -> str:
     for _, r in wide.iterrows():
         figs = _figures(r, lang)
         items.append(
-            f"<li>{sector_svg(r['sector'], 18)} <b>{esc(_name(r, lang))}</b>"
+            f"<li>{sector_svg(r['sector'], 18)} <b>{esc(local_name(r, lang))}</b>"
             f' <span class="muted">({esc(t("sector." + r["sector"], lang))})</span>'
             + (f"<br><span>{esc('; '.join(figs))}</span>" if figs else "")
             + "</li>"
@@ -546,8 +520,8 @@ def pick_options(projects_shown, meals_shown, view: View, lang: str) -> dict[str
         if n_wide:
             out["dw"] = t("ov.details.wide_option", lang, n=n_wide)
         for _, r in projects_shown.iterrows():
-            out[f"p:{r['id']}"] = f"{facts.SECTOR_BY_KEY[r['sector']].symbol} {_name(r, lang)}"
+            out[f"p:{r['id']}"] = f"{facts.SECTOR_BY_KEY[r['sector']].symbol} {local_name(r, lang)}"
     if "meal" in view.layers:
         for _, r in meals_shown.iterrows():
-            out[f"m:{r['id']}"] = t("ov.pick.meal", lang, name=_name(r, lang))
+            out[f"m:{r['id']}"] = t("ov.pick.meal", lang, name=local_name(r, lang))
     return out

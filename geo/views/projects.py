@@ -12,6 +12,7 @@ import pandas as pd
 import shapely
 
 from geo.data import facts
+from geo.data.names import subdistrict_names as subdistrict_names  # for the page
 from geo.data.schema import FIGURE_FIELDS
 from geo.i18n import t
 from geo.maps.base import base_map, project_layer, subdistrict_layer
@@ -23,11 +24,6 @@ def _codes(v) -> list[str]:
     if v is None or (not isinstance(v, str) and pd.isna(v)):
         return []
     return [c for c in str(v).split(";") if c]
-
-
-def subdistrict_names(subdistricts: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
-    col = "name_zh" if lang == "zh" else "name_en"
-    return dict(zip(subdistricts["code"], subdistricts[col]))
 
 
 def figures(row, lang: str) -> list[tuple[str, int]]:

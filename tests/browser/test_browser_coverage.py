@@ -94,7 +94,7 @@ def test_exported_map_html_opens_offline(chromium, tmp_path):
     ds = load_bundled()
     m = cv.subdistrict_metrics(ds.subdistricts, ds.meal_points, 500, cell_m=400)
     ch = pl.choropleth(m, "covered_share")
-    nm = pl.names(ds.subdistricts, "zh")
+    nm = pl.subdistrict_names(ds.subdistricts, "zh")
     v = pl.View()
     layers = [
         pl.choropleth_layer(ds.subdistricts, ch, pl.tooltips(ch, nm, "zh"), "blank"),

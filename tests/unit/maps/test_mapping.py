@@ -9,7 +9,9 @@ import pytest
 
 from geo.core.datum import wgs84_to_gcj02
 from geo.data import facts
+from geo.data.escape import esc
 from geo.data.loader import load_bundled
+from geo.maps import finder as fm
 from geo.maps.base import (
     BASEMAPS,
     DISTRICT_WIDE_ANCHOR,
@@ -17,7 +19,6 @@ from geo.maps.base import (
     LegendUpdate,
     base_map,
     basemap_datum,
-    esc,
     meal_point_layer,
     overview_legend,
     project_layer,
@@ -144,8 +145,25 @@ def test_legend_is_collapsible_and_dynamic():
 
 
 def test_md_escape_shows_markdown_as_text():
-    from geo.maps.base import md_escape
+    from geo.data.escape import md_escape
 
     assert md_escape("[x](javascript:alert(1)) **b**") == r"\[x\]\(javascript:alert\(1\)\) \*\*b\*\*"
     assert md_escape("先进街道") == "先进街道"
     assert md_escape(None) == ""
+
+
+def test_locate_outcomes_name_the_fallback():
+    assert fm.locate_outcome(secure=False) == "insecure"
+    assert fm.locate_outcome(supported=False) == "unsupported"
+    assert [fm.locate_outcome(code=c) for c in (0, 1, 2, 3, 9)] == [
+        "unsupported",
+        "denied",
+        "unavailable",
+        "timeout",
+        "unavailable",
+    ]
+    assert fm.locate_outcome(accuracy_m=5000) == "coarse" and fm.locate_outcome(accuracy_m=20) == "found"
+    for lang, words in (("zh", ("地图上点", "选择街道")), ("en", ("tap", "subdistrict"))):
+        msgs = fm.locate_messages(lang)
+        for key in ("denied", "unavailable", "timeout", "unsupported", "insecure"):
+            assert all(w in msgs[key].lower() for w in words), (lang, key)

@@ -66,41 +66,6 @@ def _subs():
 # ------------------------------------------------------------------ origins
 
 
-@pytest.mark.parametrize(
-    ("text", "want"),
-    [
-        ("39.108, 121.712", (121.712, 39.108)),
-        ("121.712,39.108", (121.712, 39.108)),
-        ("39.108，121.712", (121.712, 39.108)),
-        ("  39.108   121.712 ", (121.712, 39.108)),
-        ("39.108N 121.712E", (121.712, 39.108)),
-        ("北纬39.108° 东经121.712°", (121.712, 39.108)),
-        ("-33.9, 151.2", (151.2, -33.9)),
-    ],
-)
-def test_parse_coords_ok(text, want):
-    assert fd.parse_coords(text) == pytest.approx(want)
-
-
-@pytest.mark.parametrize(
-    ("text", "key"),
-    [
-        ("", "fd.coords.empty"),
-        ("   ", "fd.coords.empty"),
-        ("39.1", "fd.coords.two_numbers"),
-        ("1 2 3", "fd.coords.two_numbers"),
-        ("abc", "fd.coords.two_numbers"),
-        ("200, 300", "fd.coords.range"),
-        ("39, 190", "fd.coords.range"),
-    ],
-)
-def test_parse_coords_errors(text, key):
-    with pytest.raises(fd.CoordError) as ei:
-        fd.parse_coords(text)
-    assert ei.value.key == key
-    assert t(key, "zh") and t(key, "en")
-
-
 def test_origin_from_text_gcj02_is_shifted_back():
     g = wgs84_to_gcj02(121.712, 39.108)
     o = fd.origin_from_text(f"{g[1]}, {g[0]}", datum="gcj02")
@@ -369,23 +334,6 @@ def test_assumptions_in_plain_words():
     zh, en = fd.assumptions("zh"), fd.assumptions("en")
     assert "1.3" in zh and "4.67" in zh and "17 分钟" in zh
     assert "1.3 times" in en and "4.67 km" in en
-
-
-def test_locate_outcomes_name_the_fallback():
-    assert fd.locate_outcome(secure=False) == "insecure"
-    assert fd.locate_outcome(supported=False) == "unsupported"
-    assert [fd.locate_outcome(code=c) for c in (0, 1, 2, 3, 9)] == [
-        "unsupported",
-        "denied",
-        "unavailable",
-        "timeout",
-        "unavailable",
-    ]
-    assert fd.locate_outcome(accuracy_m=5000) == "coarse" and fd.locate_outcome(accuracy_m=20) == "found"
-    for lang, words in (("zh", ("地图上点", "选择街道")), ("en", ("tap", "subdistrict"))):
-        msgs = fd.locate_messages(lang)
-        for key in ("denied", "unavailable", "timeout", "unsupported", "insecure"):
-            assert all(w in msgs[key].lower() for w in words), (lang, key)
 
 
 def test_strings_complete():

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from geo.core.datum import wgs84_to_gcj02
+from geo.core.distance import haversine_m
 from geo.data import facts
 from geo.data.loader import load_bundled
 from geo.maps.base import DISTRICT_WIDE_ANCHOR
@@ -170,7 +171,8 @@ def test_display_frames_separate_shared_positions_without_touching_data(ds, scop
     keys = [(round(la * 1e6), round(lo * 1e6)) for _, la, lo in pos]
     assert len(keys) == len(set(keys))  # no two markers share a position
     # P16 sits on 站前's seat, like a meal point: both stay clickable, ≈0.2 m apart
-    d = ov._metres(p.loc[p["id"] == "P16", "lat"].iloc[0], p.loc[p["id"] == "P16", "lon"].iloc[0], m["lat"], m["lon"])
+    p16 = p.loc[p["id"] == "P16"].iloc[0]
+    d = haversine_m(p16["lon"], p16["lat"], m["lon"], m["lat"])
     assert 0.1 < d.min() < 1.0
     assert len(pos) == 3 + 1 + 60  # located projects, the district-wide anchor, meal points
 

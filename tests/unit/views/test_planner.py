@@ -54,16 +54,6 @@ def test_fingerprint_follows_data(ds):
     assert a != pl.fingerprint(with_population(ds).subdistricts, ds.meal_points)
 
 
-def test_click_to_wgs84_shifts_back_from_gcj02():
-    assert pl.click_to_wgs84(None, "blank") is None
-    assert pl.click_to_wgs84({"lat": None, "lng": 1}, "blank") is None
-    assert pl.click_to_wgs84({"lat": 39.1, "lng": 121.7}, "osm") == (121.7, 39.1)
-    glon, glat = wgs84_to_gcj02(121.7, 39.1)
-    lon, lat = pl.click_to_wgs84({"lat": glat, "lng": glon}, "amap")
-    assert lon == pytest.approx(121.7, abs=2e-6) and lat == pytest.approx(39.1, abs=2e-6)
-    assert pl.click_to_wgs84({"lat": 39.1, "lng": 121.7 + 360}, "blank")[0] == pytest.approx(121.7)
-
-
 def test_whatif_add_remove(ds):
     district = pl.district_area(ds.subdistricts)
     pts, msg = pl.add_point([], 121.9, 39.3, district)
@@ -152,7 +142,7 @@ def test_formatting_units():
 
 def test_tooltips_escape_and_rank(ds, metrics):
     ch = pl.choropleth(metrics, "covered_share")
-    nm = pl.names(ds.subdistricts, "zh")
+    nm = pl.subdistrict_names(ds.subdistricts, "zh")
     code = ch.values.index[0]
     nm[code] = HOSTILE
     tips = pl.tooltips(ch, nm, "zh", delta=pd.Series(0.01, index=ch.values.index))
@@ -225,7 +215,7 @@ def test_suggest_user_list_and_population(ds):
     r = pl.suggest(ds.subdistricts, ds.meal_points, v, pl.SuggestRequest(k=2, candidates=cands), exact=True)
     got = {(round(a, 4), round(b, 4)) for a, b in zip(r.sites["lon"], r.sites["lat"])}
     assert got <= {(round(a, 4), round(b, 4)) for a, b in cands} and 1 <= len(got) <= 2
-    assert r.exact.status == "optimal" or pl.greedy_proven(r)
+    assert r.exact.status == "optimal" or r.greedy.proven
     with pytest.raises(ValueError):
         pl.suggest(ds.subdistricts, ds.meal_points, v, pl.SuggestRequest(k=2, weights="population"), exact=False)
     pds = with_population(ds)
@@ -236,7 +226,7 @@ def test_suggest_user_list_and_population(ds):
 def test_suggestion_exports(ds):
     v = pl.View(radius_m=500)
     r = pl.suggest(ds.subdistricts, ds.meal_points, v, pl.SuggestRequest(k=2), exact=False)
-    nm = pl.names(ds.subdistricts, "en")
+    nm = pl.subdistrict_names(ds.subdistricts, "en")
     g = pl.suggestions_export(r, nm, v)
     csv = pl.suggestions_csv(g).decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("rank,lon,lat") and "radius_m" in csv.splitlines()[0]
@@ -250,7 +240,7 @@ def test_suggestion_exports(ds):
 def test_export_map_html_is_standalone(ds, metrics):
     v = pl.View()
     ch = pl.choropleth(metrics, "covered_share")
-    nm = pl.names(ds.subdistricts, "zh")
+    nm = pl.subdistrict_names(ds.subdistricts, "zh")
     gap = cv.gap_geometry(ds.subdistricts, ds.meal_points, 500, simplify_m=5)
     import shapely
 
