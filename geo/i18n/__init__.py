@@ -3,19 +3,36 @@
 The table is split by page into modules (``common``, ``validation``, ``overview`` ...)
 so that each page owns its strings; they are merged here into one table and a key
 may be defined only once (checked at import time and by the tests).
+
+Plurals: a text that depends on a count is a dict of CLDR plural categories
+(``{"one": "{n} project", "other": "{n} projects"}``); :func:`t` picks the form for
+the parameter ``n`` with Babel's plural rules (Chinese has only "other").
+
+Lists: :func:`join_list` joins items the way the language does ("a, b and c",
+"甲、乙和丙"); :func:`join_open` joins an open-ended list without a conjunction
+("a, b, c", "甲、乙、丙"), for lists that may be cut short.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from babel import Locale
+from babel.lists import format_list
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
 
-def _load() -> dict[str, dict[str, str]]:
-    table: dict[str, dict[str, str]] = {}
+Text = str | dict[str, str]  # a plain text, or plural forms by CLDR category
+
+
+def _load() -> dict[str, dict[str, Text]]:
+    table: dict[str, dict[str, Text]] = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         mod = importlib.import_module(f"{__name__}.{info.name}")
         part = getattr(mod, "STRINGS", None)
@@ -27,11 +44,15 @@ def _load() -> dict[str, dict[str, str]]:
             missing = [lang for lang in LANGS if not val.get(lang)]
             if missing:
                 raise ValueError(f"translation key {key!r} has no text for {missing}")
+            for lang in LANGS:
+                forms = val[lang]
+                if isinstance(forms, dict) and "other" not in forms:
+                    raise ValueError(f"translation key {key!r} ({lang}) has plural forms without 'other'")
             table[key] = val
     return table
 
 
-TABLE: dict[str, dict[str, str]] = _load()
+TABLE: dict[str, dict[str, Text]] = _load()
 
 
 def normalize_lang(lang: str | None) -> str:
@@ -44,14 +65,45 @@ def normalize_lang(lang: str | None) -> str:
     return "zh"
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **params) -> str:
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse("zh_Hans_CN" if lang == "zh" else "en")
+
+
+def plural_category(n: float, lang: str) -> str:
+    """The CLDR plural category of the count ``n`` in ``lang`` ("one", "other", ...)."""
+    return str(_locale(normalize_lang(lang)).plural_form(abs(n)))
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
     """Translate ``key`` into ``lang``; ``params`` fill ``{name}`` placeholders.
 
-    An unknown key raises KeyError: a missing translation is a bug, not a fallback.
+    A text with plural forms takes its count from the parameter ``n``. An unknown key
+    raises KeyError, and a plural text without ``n`` raises KeyError too: a missing
+    translation is a bug, not a fallback.
     """
     entry = TABLE[key]
     text = entry.get(lang) or entry[DEFAULT_LANG]
+    if isinstance(text, dict):
+        if "n" not in params:
+            raise KeyError(f"translation key {key!r} has plural forms: pass n=")
+        text = text.get(plural_category(float(params["n"]), lang), text["other"])
     return text.format(**params) if params else text
+
+
+def join_list(items: Iterable[object], lang: str, style: str = "standard") -> str:
+    """Items joined as the language joins a list: "a, b and c" / "甲、乙和丙" (Babel's
+    CLDR list patterns; ``style="or"`` for alternatives)."""
+    parts = [str(x) for x in items]
+    return format_list(parts, style=style, locale=_locale(normalize_lang(lang))) if parts else ""
+
+
+def join_open(items: Iterable[object], lang: str) -> str:
+    """Items joined without a final conjunction, for a list that may continue or be cut
+    short: "a, b, c" / "甲、乙、丙" (the language's list separator from CLDR)."""
+    middle = _locale(normalize_lang(lang)).list_patterns["standard"]["middle"]
+    sep = middle.replace("{0}", "").replace("{1}", "")
+    return sep.join(str(x) for x in items)
 
 
 def has(key: str) -> bool:

@@ -60,7 +60,10 @@ STRINGS = {
     "layer.meal_points": {"zh": "老年助餐点", "en": "Elderly meal points"},
     "legend.title": {"zh": "图例", "en": "Legend"},
     "legend.district_wide": {"zh": "全区性项目（无具体地点）", "en": "District-wide projects (no site)"},
-    "map.district_wide": {"zh": "全区性项目 {n} 项", "en": "{n} district-wide projects"},
+    "map.district_wide": {
+        "zh": "全区性项目 {n} 项",
+        "en": {"one": "{n} district-wide project", "other": "{n} district-wide projects"},
+    },
     "map.district_wide_note": {
         "zh": "这些项目面向全区或未公布具体地点，此标记不代表位置。",
         "en": "These projects cover the whole district or have no published site; this marker is not a location.",

@@ -83,7 +83,10 @@ STRINGS = {
     },
     "cv.unavail.partial_population": {
         "zh": "{total}个街道中有{n}个缺少人口数据（{cols}），这些街道显示为不可用。",
-        "en": "Population figures ({cols}) are missing for {n} of {total} subdistricts; those are shown as unavailable.",
+        "en": {
+            "one": "Population figures ({cols}) are missing for {n} of {total} subdistricts; it is shown as unavailable.",
+            "other": "Population figures ({cols}) are missing for {n} of {total} subdistricts; those are shown as unavailable.",
+        },
     },
     "cv.metric.unavailable": {"zh": "{name}（不可用）", "en": "{name} (unavailable)"},
     "cv.unavailable.short": {"zh": "不可用：未提供人口数据", "en": "Unavailable: no population figures"},
@@ -187,7 +190,7 @@ STRINGS = {
     "cv.sg.cands.text": {"zh": "每行一个“纬度, 经度”（WGS-84）", "en": "One “latitude, longitude” per line (WGS-84)"},
     "cv.sg.cands.bad": {
         "zh": "第 {lines} 行没有读懂，已跳过。",
-        "en": "Line(s) {lines} could not be read and were skipped.",
+        "en": "These lines could not be read and were skipped: {lines}.",
     },
     "cv.sg.cands.empty": {
         "zh": "候选清单为空：请输入至少一行坐标。",
@@ -195,7 +198,13 @@ STRINGS = {
     },
     "cv.sg.exact": {"zh": "精确求解（限时 {s} 秒）", "en": "Exact solve ({s} s limit)"},
     "cv.sg.adopt": {"zh": "把建议选址作为试加点", "en": "Adopt the suggestions as what-if points"},
-    "cv.sg.adopted": {"zh": "已把 {n} 个建议选址加入试加点。", "en": "Added {n} suggested sites as what-if points."},
+    "cv.sg.adopted": {
+        "zh": "已把 {n} 个建议选址加入试加点。",
+        "en": {
+            "one": "Added {n} suggested site as a what-if point.",
+            "other": "Added {n} suggested sites as what-if points.",
+        },
+    },
     "cv.sg.none": {
         "zh": "没有可新增覆盖的位置：所选范围内的需求已全部在 R 以内。",
         "en": "Nothing left to cover: all demand in the chosen area is already within R.",

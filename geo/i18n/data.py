@@ -10,7 +10,7 @@ STRINGS = {
     "dt.source": {"zh": "当前使用：{source}", "en": "In use: {source}"},
     "dt.source.bundled": {"zh": "内置数据", "en": "the bundled data"},
     "dt.source.upload": {"zh": "您上传的文件“{name}”（仅本次浏览）", "en": "your upload '{name}' (this session only)"},
-    "dt.records": {"zh": "{n} 条记录", "en": "{n} records"},
+    "dt.records": {"zh": "{n} 条记录", "en": {"one": "{n} record", "other": "{n} records"}},
     "dt.schema": {"zh": "字段说明", "en": "Schema"},
     "dt.schema.note": {
         "zh": "此表与校验程序使用同一份定义生成。",
@@ -85,8 +85,12 @@ STRINGS = {
     "dt.report.expected": {"zh": "应为", "en": "Expected"},
     "dt.cross": {
         "zh": "新的街道边界已采用，但当前的“{layer}”有 {n} 处与之不符（例如助餐点落在所填街道之外）：请上传与新边界一致的“{layer}”。",
-        "en": "The new boundaries are in use, but {n} items of the current '{layer}' do not fit them (e.g. a meal point "
-        "outside its stated subdistrict): upload a '{layer}' file that matches the new boundaries.",
+        "en": {
+            "one": "The new boundaries are in use, but {n} item of the current '{layer}' does not fit them (e.g. a meal "
+            "point outside its stated subdistrict): upload a '{layer}' file that matches the new boundaries.",
+            "other": "The new boundaries are in use, but {n} items of the current '{layer}' do not fit them (e.g. a meal "
+            "point outside its stated subdistrict): upload a '{layer}' file that matches the new boundaries.",
+        },
     },
     "dt.tolerance": {
         "zh": "说明：内置街道边界是示意分区，检查助餐点是否在所填街道内时，允许偏出边界不超过该街道驻地位置的不确定半径；上传官方边界（boundary_quality = official）后容差为 0.1 千米。",

@@ -56,7 +56,10 @@ STRINGS = {
         "en": "Starting point: the coordinates you typed ({lat} N, {lon} E)",
     },
     "fd.origin.in_sub": {"zh": "位于{sub}（按示意边界）", "en": "in {sub} (by the schematic boundaries)"},
-    "fd.results.nearest": {"zh": "离您最近的 {n} 个助餐点", "en": "The {n} meal points nearest to you"},
+    "fd.results.nearest": {
+        "zh": "离您最近的 {n} 个助餐点",
+        "en": {"one": "The meal point nearest to you", "other": "The {n} meal points nearest to you"},
+    },
     "fd.results.within": {"zh": "步行 {r} 以内的助餐点：{n} 个", "en": "Meal points within a {r} walk: {n}"},
     "fd.results.fallback": {"zh": "最近的助餐点", "en": "The nearest meal point"},
     "fd.unit.m": {"zh": "{v} 米", "en": "{v} m"},
@@ -134,11 +137,17 @@ STRINGS = {
     },
     "fd.msg.tie_beyond": {
         "zh": "还有 {n} 个助餐点与第 {k} 个一样近，没有列出。",
-        "en": "{n} more meal point(s) are as near as no. {k} but not listed.",
+        "en": {
+            "one": "{n} more meal point is as near as no. {k} but not listed.",
+            "other": "{n} more meal points are as near as no. {k} but not listed.",
+        },
     },
     "fd.msg.truncated": {
         "zh": "范围内还有 {n} 个更远的助餐点没有列出（只列最近的 {k} 个）。",
-        "en": "{n} more distant meal point(s) in range are not listed (only the nearest {k}).",
+        "en": {
+            "one": "{n} more distant meal point in range is not listed (only the nearest {k}).",
+            "other": "{n} more distant meal points in range are not listed (only the nearest {k}).",
+        },
     },
     "fd.map.me": {"zh": "我", "en": "Me"},
     "fd.map.label": {"zh": "地图：点一下选择您的位置", "en": "Map: tap to choose your position"},

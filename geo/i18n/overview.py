@@ -40,16 +40,25 @@ STRINGS = {
     "ov.kpi.covered": {"zh": "有助餐点的街道", "en": "Subdistricts with a meal point"},
     # tooltips and legend
     "ov.more": {"zh": " 等（另{n}个）", "en": " and {n} more"},
-    "ov.tip.meals": {"zh": "助餐点 {n} 个", "en": "{n} meal point(s)"},
-    "ov.tip.projects": {"zh": "有具体位置的项目 {n} 项", "en": "{n} located project(s)"},
+    "ov.tip.meals": {"zh": "助餐点 {n} 个", "en": {"one": "{n} meal point", "other": "{n} meal points"}},
+    "ov.tip.projects": {
+        "zh": "有具体位置的项目 {n} 项",
+        "en": {"one": "{n} located project", "other": "{n} located projects"},
+    },
     "ov.tip.wide": {
         "zh": "另有全区性项目 {n} 项（见“全区性项目”标记）",
-        "en": "plus {n} district-wide project(s) (see the “district-wide” marker)",
+        "en": {
+            "one": "plus {n} district-wide project (see the “district-wide” marker)",
+            "other": "plus {n} district-wide projects (see the “district-wide” marker)",
+        },
     },
     "ov.legend.scope": {"zh": "当前范围", "en": "Showing"},
     "ov.legend.search": {"zh": "搜索“{q}”", "en": "search “{q}”"},
     "ov.anchor.title": {"zh": "全区性项目", "en": "District-wide"},
-    "ov.anchor.n": {"zh": "{n} 项（点开看清单）", "en": "{n} projects (tap for list)"},
+    "ov.anchor.n": {
+        "zh": "{n} 项（点开看清单）",
+        "en": {"one": "{n} project (tap for the list)", "other": "{n} projects (tap for list)"},
+    },
     # details panel
     "ov.details.title": {"zh": "详情", "en": "Details"},
     "ov.details.hint": {

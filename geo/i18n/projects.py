@@ -11,7 +11,7 @@ STRINGS = {
     "pj.total_value": {"zh": "{total:.2f}亿元", "en": "¥{bn:.3f} bn"},
     "pj.total_note": {
         "zh": "总投资{total:.2f}亿元为{n}项合计。只公布了总投资，没有公布单个项目的投资额，因此这里不显示分项投资。",
-        "en": "The total of 33.88亿元 (¥{bn:.3f} billion) covers all {n} projects together. Only the programme total "
+        "en": "The total of {total:.2f}亿元 (¥{bn:.3f} billion) covers all {n} projects together. Only the programme total "
         "was published; no per-project investment exists, so none is shown.",
     },
     "pj.count": {"zh": "项目数", "en": "Projects"},

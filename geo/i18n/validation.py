@@ -177,7 +177,10 @@ STRINGS = {
         "zh": "几何图形无效（{reason}），无法可靠修复",
         "en": "invalid geometry ({reason}) that cannot be repaired reliably",
     },
-    "v.missing_subdistricts": {"zh": "缺少 {n} 个街道：{codes}", "en": "{n} subdistricts are missing: {codes}"},
+    "v.missing_subdistricts": {
+        "zh": "缺少 {n} 个街道：{codes}",
+        "en": {"one": "{n} subdistrict is missing: {codes}", "other": "{n} subdistricts are missing: {codes}"},
+    },
     "v.overlap": {
         "zh": "与第 {other} 行（{code}）重叠 {km2:.2f} 平方千米",
         "en": "overlaps row {other} ({code}) by {km2:.2f} km²",
@@ -190,10 +193,16 @@ STRINGS = {
         "zh": "几何图形位置与 lat/lon 列不一致（相差 {m:.0f} 米）",
         "en": "the geometry and the lat/lon columns disagree by {m:.0f} m",
     },
-    "v.ok": {"zh": "{layer}：{n} 条记录通过校验", "en": "{layer}: {n} records are valid"},
+    "v.ok": {
+        "zh": "{layer}：{n} 条记录通过校验",
+        "en": {"one": "{layer}: {n} record is valid", "other": "{layer}: {n} records are valid"},
+    },
     "v.failed": {
         "zh": "{layer}：发现 {n} 个错误，未作任何更改",
-        "en": "{layer}: {n} errors found; nothing was changed",
+        "en": {
+            "one": "{layer}: {n} error found; nothing was changed",
+            "other": "{layer}: {n} errors found; nothing was changed",
+        },
     },
     "v.unknown_layer": {
         "zh": "未知的图层“{layer}”，可选：{allowed}",

@@ -498,7 +498,7 @@ CASES: list[Case] = [
         "subdistricts",
         sub_missing_one,
         "v.missing_subdistricts",
-        "1 subdistricts are missing",
+        "1 subdistrict is missing",
     ),
     Case(
         "subdistrict_unknown_code.geojson",
