@@ -75,8 +75,10 @@ def run(sizes: tuple[int, ...] = SIZES, n_queries: int = N_QUERIES, k: int = K, 
 
         index.nearest(qlons[0], qlats[0], k=k)  # warm-up
         brute_nearest(lons, lats, qlons[0], qlats[0], k)
-        t_idx, a_idx = _time_queries(lambda x, y: index.nearest(x, y, k=k), qlons, qlats)
-        t_bf, a_bf = _time_queries(lambda x, y: brute_nearest(lons, lats, x, y, k), qlons, qlats)
+        t_idx, a_idx = _time_queries(lambda x, y, index=index, k=k: index.nearest(x, y, k=k), qlons, qlats)
+        t_bf, a_bf = _time_queries(
+            lambda x, y, lons=lons, lats=lats, k=k: brute_nearest(lons, lats, x, y, k), qlons, qlats
+        )
 
         for (i1, d1), (i2, d2) in zip(a_idx, a_bf):
             assert np.array_equal(i1, i2), f"index disagrees with brute force at n={n}"

@@ -182,6 +182,168 @@ def _ratio(base, ours) -> str:
         return "—"
 
 
+def _section_nearest(res: dict) -> list[str]:
+    L: list[str] = []
+    L += [
+        "## Finder: nearest meal points (bench_nearest)",
+        "",
+        "k = 5, 1,000 random queries in the Jinpu box; baseline: numpy brute-force haversine.",
+        "",
+        "| points | build ms | ours median ms | ours p95 ms | baseline median ms | baseline p95 ms | ratio (median) |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in res["nearest"]:
+        L.append(
+            f"| {r['n_points']:,} | {r['build_ms']:.3f} | {r['index_median_ms']:.4f} | {r['index_p95_ms']:.4f} | "
+            f"{r['brute_median_ms']:.4f} | {r['brute_p95_ms']:.4f} | {r['speedup_median']:.1f}× |"
+        )
+    L.append("")
+    return L
+
+
+def _section_coverage(res: dict) -> list[str]:
+    L: list[str] = []
+    L += [
+        "## Coverage metrics and site suggestion (bench_coverage)",
+        "",
+        "Synthetic, seeded data. Baselines: per-polygon loops for the metrics; spopt's MCLP "
+        "(`from_cost_matrix`, PuLP/CBC) for the site suggestion. Ratio rows are stated in the method column.",
+        "",
+        "| case | method | seconds (or ratio) | value | status / note |",
+        "|---|---|---:|---:|---|",
+    ]
+    for r in res["coverage"]:
+        sec = f"{r['seconds']:.1f}×" if str(r["method"]).startswith("ratio") else f"{r['seconds']:.3f}"
+        v = r.get("value")
+        v = "" if v is None else (f"{v:.4f}" if abs(v) < 10 else f"{v:,.1f}")
+        note = " ".join(x for x in (r.get("status", ""), r.get("note", "")) if x).replace("|", "/")
+        L.append(f"| {r['case']} | {r['method']} | {sec} | {v} | {note} |")
+    rows = {r["method"]: r for r in res["coverage"]}
+    pairs = [
+        (
+            "covered share",
+            "ours: union_all + vectorised overlay",
+            "baseline: per-polygon unary_union loop (extrapolated)",
+        ),
+        (
+            "nearest distance",
+            "ours: cKDTree query + groupby",
+            "baseline: dense distances per polygon (extrapolated)",
+        ),
+    ]
+    for label, ours, base in pairs:
+        if ours in rows and base in rows:
+            L.append(
+                f"| ratio | {label}: baseline ÷ ours | {_ratio(rows[base]['seconds'], rows[ours]['seconds'])} | | |"
+            )
+    L.append("")
+    return L
+
+
+def _section_overview(res: dict) -> list[str]:
+    L: list[str] = []
+    inc, naive = res["overview"]
+    L += [
+        "## Overview: a filter change (bench_overview)",
+        "",
+        "Ours: constant base map, layers through `feature_group_to_add`. Baseline: every layer in the "
+        "map, so the whole map is rebuilt and the iframe remounted.",
+        "",
+        "| figure | ours | baseline | ratio |",
+        "|---|---:|---:|---:|",
+    ]
+    for k, label in (
+        ("server_rerun_ms_median", "server rerun, median ms"),
+        ("payload_bytes_per_rerun", "payload per rerun, bytes"),
+        ("payload_bytes_reevaluated", "bytes the iframe re-evaluates"),
+        ("browser_update_ms_median", "browser: click to new markers, median ms"),
+        ("browser_update_ms_max", "browser: click to new markers, max ms"),
+        ("http_requests_per_change", "HTTP requests per change"),
+    ):
+        if k in inc:
+            L.append(f"| {label} | {_f(inc[k], 1)} | {_f(naive.get(k), 1)} | {_ratio(naive.get(k), inc[k])} |")
+    L.append("")
+    return L
+
+
+def _section_first(res: dict) -> list[str]:
+    L: list[str] = []
+    fm, pl = res["first"]["first_map"], res["first"]["payload"]
+    L += [
+        "## First map and first-load payloads",
+        "",
+        f"Navigation to the first meal-point marker in a fresh browser context, median of {N_FIRST_MAP} "
+        "(blank base map). Baseline: the same page building every layer into the map.",
+        "",
+        "| figure | ours | baseline | ratio |",
+        "|---|---:|---:|---:|",
+    ]
+    if "incremental" in fm:
+        i, n = fm["incremental"], fm["naive"]
+        L.append(
+            f"| first map, median s | {i['median_s']:.2f} | {n['median_s']:.2f} | {_ratio(n['median_s'], i['median_s'])} |"
+        )
+        L.append(f"| first map, max s | {i['max_s']:.2f} | {n['max_s']:.2f} | {_ratio(n['max_s'], i['max_s'])} |")
+        L.append(
+            f"| first map vs DESIGN §9's 3–5 s (4 s) | {i['median_s']:.2f} | 4.00 | {_ratio(4.0, i['median_s'])} |"
+        )
+    L += [
+        "",
+        "Bytes on a page's first load (fresh context; HTTP = Streamlit's frontend, the app's static "
+        "assets and the map component; websocket = the app's own messages). Baseline ratio: the overview "
+        "page's total ÷ this page's total.",
+        "",
+        "| page | HTTP bytes | websocket received | websocket sent | total | ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    ov_total = sum(pl.get("overview", {}).values()) if "overview" in pl else None
+    for name, p in pl.items():
+        tot = p["http_bytes"] + p["ws_received_bytes"] + p["ws_sent_bytes"]
+        L.append(
+            f"| {name} | {p['http_bytes']:,} | {p['ws_received_bytes']:,} | {p['ws_sent_bytes']:,} | {tot:,} | "
+            f"{_ratio(ov_total, tot)} |"
+        )
+    L.append("")
+    return L
+
+
+def _section_load(res: dict) -> list[str]:
+    L: list[str] = []
+    r = res["load"]
+    L += [
+        "## Load: concurrent sessions (bench_load; also `python -m pytest -m load`)",
+        "",
+        f"{r['sessions']} headless-browser sessions in one Chromium on the same machine as the server, "
+        f"started a few seconds apart, each opening {', '.join(r['pages'])} through the navigation and changing "
+        f"filters ({r['steps_done']} timed steps in {r['wall_s']:.0f} s). Times run from the action to "
+        "the script run having finished and the new content being on screen.",
+        "",
+        "| figure | value | baseline | ratio |",
+        "|---|---:|---:|---:|",
+        f"| errors (exceptions, page errors, dialogs, server tracebacks) | {r['errors']} | 0 (required) | "
+        f"{'ok' if r['errors'] == 0 else 'FAIL'} |",
+        f"| steps whose 180 s wait ran out on the load generator | {r.get('client_timeouts', 0)} of "
+        f"{r.get('steps_expected', r['steps_done'])} | ≤ 10 % | "
+        f"{'ok' if r.get('client_timeouts', 0) <= 0.1 * r.get('steps_expected', r['steps_done']) else 'FAIL'} |",
+        f"| page open, median s | {r['page_median_s']:.2f} | — | — |",
+        f"| page open, p95 s | {r['page_p95_s']:.2f} | — | — |",
+        f"| filter change, median s | {r['filter_median_s']:.2f} | — | — |",
+        f"| filter change, p95 s | {r['filter_p95_s']:.2f} | — | — |",
+        f"| server RSS idle (after one session), MB | {r['rss_idle_mb']:.0f} | — | — |",
+        f"| server peak RSS (VmHWM), MB | {r['rss_peak_mb']:.0f} | {r['memory_limit_mb']} (Community Cloud plan) | "
+        f"{r['rss_peak_mb'] / r['memory_limit_mb']:.0%} of the limit |",
+        f"| memory per extra session, MB | {r['per_session_mb']:.1f} | — | — |",
+        "",
+    ]
+    if r["errors"]:
+        L += ["Errors: " + "; ".join(r["error_list"]), ""]
+    if r.get("client_timeouts"):
+        L += ["Waits that ran out: " + "; ".join(r["timeout_list"]), ""]
+    L += ["| step | median s |", "|---|---:|"] + [f"| {k} | {v:.2f} |" for k, v in r["per_step_median_s"].items()]
+    L.append("")
+    return L
+
+
 def render(m: dict, res: dict, errors: dict, elapsed: float) -> str:
     L = [
         "# Benchmark report",
@@ -202,152 +364,15 @@ def render(m: dict, res: dict, errors: dict, elapsed: float) -> str:
     ]
 
     if "nearest" in res:
-        L += [
-            "## Finder: nearest meal points (bench_nearest)",
-            "",
-            "k = 5, 1,000 random queries in the Jinpu box; baseline: numpy brute-force haversine.",
-            "",
-            "| points | build ms | ours median ms | ours p95 ms | baseline median ms | baseline p95 ms | ratio (median) |",
-            "|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for r in res["nearest"]:
-            L.append(
-                f"| {r['n_points']:,} | {r['build_ms']:.3f} | {r['index_median_ms']:.4f} | {r['index_p95_ms']:.4f} | "
-                f"{r['brute_median_ms']:.4f} | {r['brute_p95_ms']:.4f} | {r['speedup_median']:.1f}× |"
-            )
-        L.append("")
-
+        L += _section_nearest(res)
     if "coverage" in res:
-        L += [
-            "## Coverage metrics and site suggestion (bench_coverage)",
-            "",
-            "Synthetic, seeded data. Baselines: per-polygon loops for the metrics; spopt's MCLP "
-            "(`from_cost_matrix`, PuLP/CBC) for the site suggestion. Ratio rows are stated in the method column.",
-            "",
-            "| case | method | seconds (or ratio) | value | status / note |",
-            "|---|---|---:|---:|---|",
-        ]
-        for r in res["coverage"]:
-            sec = f"{r['seconds']:.1f}×" if str(r["method"]).startswith("ratio") else f"{r['seconds']:.3f}"
-            v = r.get("value")
-            v = "" if v is None else (f"{v:.4f}" if abs(v) < 10 else f"{v:,.1f}")
-            note = " ".join(x for x in (r.get("status", ""), r.get("note", "")) if x).replace("|", "/")
-            L.append(f"| {r['case']} | {r['method']} | {sec} | {v} | {note} |")
-        rows = {r["method"]: r for r in res["coverage"]}
-        pairs = [
-            (
-                "covered share",
-                "ours: union_all + vectorised overlay",
-                "baseline: per-polygon unary_union loop (extrapolated)",
-            ),
-            (
-                "nearest distance",
-                "ours: cKDTree query + groupby",
-                "baseline: dense distances per polygon (extrapolated)",
-            ),
-        ]
-        for label, ours, base in pairs:
-            if ours in rows and base in rows:
-                L.append(
-                    f"| ratio | {label}: baseline ÷ ours | {_ratio(rows[base]['seconds'], rows[ours]['seconds'])} | | |"
-                )
-        L.append("")
-
+        L += _section_coverage(res)
     if "overview" in res:
-        inc, naive = res["overview"]
-        L += [
-            "## Overview: a filter change (bench_overview)",
-            "",
-            "Ours: constant base map, layers through `feature_group_to_add`. Baseline: every layer in the "
-            "map, so the whole map is rebuilt and the iframe remounted.",
-            "",
-            "| figure | ours | baseline | ratio |",
-            "|---|---:|---:|---:|",
-        ]
-        for k, label in (
-            ("server_rerun_ms_median", "server rerun, median ms"),
-            ("payload_bytes_per_rerun", "payload per rerun, bytes"),
-            ("payload_bytes_reevaluated", "bytes the iframe re-evaluates"),
-            ("browser_update_ms_median", "browser: click to new markers, median ms"),
-            ("browser_update_ms_max", "browser: click to new markers, max ms"),
-            ("http_requests_per_change", "HTTP requests per change"),
-        ):
-            if k in inc:
-                L.append(f"| {label} | {_f(inc[k], 1)} | {_f(naive.get(k), 1)} | {_ratio(naive.get(k), inc[k])} |")
-        L.append("")
-
+        L += _section_overview(res)
     if "first" in res:
-        fm, pl = res["first"]["first_map"], res["first"]["payload"]
-        L += [
-            "## First map and first-load payloads",
-            "",
-            f"Navigation to the first meal-point marker in a fresh browser context, median of {N_FIRST_MAP} "
-            "(blank base map). Baseline: the same page building every layer into the map.",
-            "",
-            "| figure | ours | baseline | ratio |",
-            "|---|---:|---:|---:|",
-        ]
-        if "incremental" in fm:
-            i, n = fm["incremental"], fm["naive"]
-            L.append(
-                f"| first map, median s | {i['median_s']:.2f} | {n['median_s']:.2f} | {_ratio(n['median_s'], i['median_s'])} |"
-            )
-            L.append(f"| first map, max s | {i['max_s']:.2f} | {n['max_s']:.2f} | {_ratio(n['max_s'], i['max_s'])} |")
-            L.append(
-                f"| first map vs DESIGN §9's 3–5 s (4 s) | {i['median_s']:.2f} | 4.00 | {_ratio(4.0, i['median_s'])} |"
-            )
-        L += [
-            "",
-            "Bytes on a page's first load (fresh context; HTTP = Streamlit's frontend, the app's static "
-            "assets and the map component; websocket = the app's own messages). Baseline ratio: the overview "
-            "page's total ÷ this page's total.",
-            "",
-            "| page | HTTP bytes | websocket received | websocket sent | total | ratio |",
-            "|---|---:|---:|---:|---:|---:|",
-        ]
-        ov_total = sum(pl.get("overview", {}).values()) if "overview" in pl else None
-        for name, p in pl.items():
-            tot = p["http_bytes"] + p["ws_received_bytes"] + p["ws_sent_bytes"]
-            L.append(
-                f"| {name} | {p['http_bytes']:,} | {p['ws_received_bytes']:,} | {p['ws_sent_bytes']:,} | {tot:,} | "
-                f"{_ratio(ov_total, tot)} |"
-            )
-        L.append("")
-
+        L += _section_first(res)
     if "load" in res:
-        r = res["load"]
-        L += [
-            "## Load: concurrent sessions (bench_load; also `python -m pytest -m load`)",
-            "",
-            f"{r['sessions']} headless-browser sessions in one Chromium on the same machine as the server, "
-            "started a few seconds apart, each opening {', '.join(r['pages'])} through the navigation and changing "
-            f"filters ({r['steps_done']} timed steps in {r['wall_s']:.0f} s). Times run from the action to "
-            "the script run having finished and the new content being on screen.",
-            "",
-            "| figure | value | baseline | ratio |",
-            "|---|---:|---:|---:|",
-            f"| errors (exceptions, page errors, dialogs, server tracebacks) | {r['errors']} | 0 (required) | "
-            f"{'ok' if r['errors'] == 0 else 'FAIL'} |",
-            f"| steps whose 180 s wait ran out on the load generator | {r.get('client_timeouts', 0)} of "
-            f"{r.get('steps_expected', r['steps_done'])} | ≤ 10 % | "
-            f"{'ok' if r.get('client_timeouts', 0) <= 0.1 * r.get('steps_expected', r['steps_done']) else 'FAIL'} |",
-            f"| page open, median s | {r['page_median_s']:.2f} | — | — |",
-            f"| page open, p95 s | {r['page_p95_s']:.2f} | — | — |",
-            f"| filter change, median s | {r['filter_median_s']:.2f} | — | — |",
-            f"| filter change, p95 s | {r['filter_p95_s']:.2f} | — | — |",
-            f"| server RSS idle (after one session), MB | {r['rss_idle_mb']:.0f} | — | — |",
-            f"| server peak RSS (VmHWM), MB | {r['rss_peak_mb']:.0f} | {r['memory_limit_mb']} (Community Cloud plan) | "
-            f"{r['rss_peak_mb'] / r['memory_limit_mb']:.0%} of the limit |",
-            f"| memory per extra session, MB | {r['per_session_mb']:.1f} | — | — |",
-            "",
-        ]
-        if r["errors"]:
-            L += ["Errors: " + "; ".join(r["error_list"]), ""]
-        if r.get("client_timeouts"):
-            L += ["Waits that ran out: " + "; ".join(r["timeout_list"]), ""]
-        L += ["| step | median s |", "|---|---:|"] + [f"| {k} | {v:.2f} |" for k, v in r["per_step_median_s"].items()]
-        L.append("")
-
+        L += _section_load(res)
     if errors:
         L += ["## Benchmarks that failed", ""] + [f"- **{k}**: `{v}`" for k, v in errors.items()] + [""]
     return "\n".join(L)
