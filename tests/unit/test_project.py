@@ -1,0 +1,62 @@
+"""The project's own files: what Community Cloud installs agrees with pyproject.toml,
+and nothing at the root makes Community Cloud pick another installer."""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pins(lines: list[str]) -> dict[str, str]:
+    out = {}
+    for raw in lines:
+        line = raw.split("#", 1)[0].strip()
+        if not line or line.startswith("-"):
+            continue
+        m = re.fullmatch(r"([A-Za-z0-9_.\-\[\]]+)==([^\s;]+)", line)
+        assert m, f"not an exact pin: {raw!r}"
+        out[m.group(1).lower().replace("_", "-")] = m.group(2)
+    return out
+
+
+def test_requirements_and_pyproject_agree():
+    req = pins((ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines())
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert req == pins(project["dependencies"])
+    for needed in ("streamlit", "folium", "streamlit-folium", "geopandas", "shapely", "altair", "jinja2", "babel"):
+        assert needed in req, needed
+
+
+def test_imported_third_party_packages_are_declared():
+    """Every third-party package the app imports at run time is pinned in requirements.txt."""
+    req = set(pins((ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()))
+    import_names = {"streamlit_folium": "streamlit-folium", "xstatic": "xstatic-leaflet", "jinja2": "jinja2"}
+    stdlib = {
+        "__future__", "argparse", "collections", "contextlib", "csv", "dataclasses", "datetime", "functools", "hashlib",
+        "html", "importlib", "io", "json", "math", "os", "pathlib", "pkgutil", "re", "shutil", "string", "sys",
+        "tempfile", "threading", "time", "typing", "unicodedata", "urllib", "uuid", "warnings", "zipfile", "copy",
+        "itertools", "logging", "secrets", "statistics", "textwrap", "types", "abc", "enum", "operator", "difflib",
+    }  # fmt: skip
+    own = {"geo", "ui", "pages"}
+    used = set()
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), *ROOT.glob("geo/**/*.py")]:
+        if path.name in {"build_data.py", "testing.py"}:
+            continue  # development-only (requirements-dev.txt)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                used |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                used.add(node.module.split(".")[0])
+    third = {import_names.get(u, u.lower().replace("_", "-")) for u in used - stdlib - own}
+    assert third <= req, sorted(third - req)
+
+
+def test_community_cloud_reads_requirements_txt():
+    for other in ("uv.lock", "Pipfile", "environment.yml"):
+        assert not (ROOT / other).exists(), other
+    assert (ROOT / ".streamlit" / "config.toml").exists()
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
