@@ -1,4 +1,4 @@
-"""Accessibility audit (issue 7): axe-core 4.14.1 (tests/a11y, installed by ``npm ci``)
+"""Accessibility audit: axe-core 4.14.1 (tests/audit/a11y, installed by ``npm ci``)
 injected by Playwright into every page that exists, in Chinese and English at desktop
 size and in the elder mode at phone size (390×844), in the page and inside each map
 iframe, with the WCAG 2.x A/AA rules. Then the elder mode's text sizes, line spacing,
@@ -22,7 +22,7 @@ AXE_JS = Path(__file__).resolve().parent / "a11y" / "node_modules" / "axe-core" 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not chromium_available(), reason="no chromium"),
-    pytest.mark.skipif(not AXE_JS.exists(), reason="axe-core missing: run `npm ci --prefix tests/a11y` (.ci/run does)"),
+    pytest.mark.skipif(not AXE_JS.exists(), reason="axe-core missing: run `npm ci --prefix tests/audit/a11y` (.ci/run does)"),
 ]
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]

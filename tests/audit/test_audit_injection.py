@@ -1,4 +1,4 @@
-"""Injection audit (issue 7): a hostile dataset (tests/hostile.py: HTML, ${…}, backticks,
+"""Injection audit: a hostile dataset (tests/corpus/hostile.py: HTML, ${…}, backticks,
 </script>, javascript: URLs and formula-like cells in every free-text field of every
 record of all three layers) is loaded through the upload path of the Data page in one
 headless-Chromium session, and then shown on every page that exists: every popup and

@@ -1,4 +1,4 @@
-"""A hostile dataset for the injection audit (issue 7).
+"""A hostile dataset for the injection audit.
 
 The bundled data with every free-text field of every record (names, summaries, notes,
 addresses, phones, hours, prices, sources) carrying one of the payloads below, rotated
@@ -6,7 +6,7 @@ over the records, in front of the original text so that the pages stay usable. E
 payload that could run script calls ``alert('xss:<tag>')``: any dialog, in the page or
 in the map iframe, names the payload that got through.
 
-``python tests/hostile.py OUT_DIR`` writes the three files (they pass validation, with
+``python tests/corpus/hostile.py OUT_DIR`` writes the three files (they pass validation, with
 warnings), e.g. to try them in the app by hand.
 """
 

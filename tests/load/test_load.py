@@ -1,4 +1,4 @@
-"""Load test (issue 7), marked ``load`` and left out of the default run (pytest.ini):
+"""Load test, marked ``load`` and left out of the default run (pyproject.toml):
 
     python -m pytest -m load          # .ci/run runs it as its own step
 

@@ -1,4 +1,4 @@
-"""Shared pieces of the quality-gate audits (issue 7): the pages that exist, waiting
+"""Shared pieces of the quality-gate audits: the pages that exist, waiting
 for Streamlit to settle, opening every popup and tooltip of every map, and reading
 the DOM of every frame for signs of injected markup."""
 
