@@ -105,7 +105,7 @@ def bench_b(n_poly=2500, n_pts=50_000, sample=60) -> list[dict]:
     # ours, by part
     t0 = time.perf_counter()
     union = cv.coverage_union(pxy, r)
-    cov_km2 = cv._covered_area_km2(polys, union)
+    cov_km2 = cv.covered_area_km2(polys, union)
     share = cov_km2 / (shapely.area(polys) / 1e6)
     t_share = time.perf_counter() - t0
     t0 = time.perf_counter()

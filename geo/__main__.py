@@ -10,7 +10,7 @@ from geo.data.schema import LAYERS
 from geo.i18n import LANGS, t
 
 
-def _validate(args) -> int:
+def _validate(args: argparse.Namespace) -> int:
     from geo.data.loader import Context, load_bundled, validate_path
 
     if args.layer not in LAYERS:
@@ -30,7 +30,7 @@ def _validate(args) -> int:
     return 0 if report.ok else 1
 
 
-def _build(args) -> int:
+def _build(args: argparse.Namespace) -> int:
     from geo.data.build_data import build
 
     for key, path in build(Path(args.out)).items():

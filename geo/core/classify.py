@@ -46,7 +46,7 @@ _SHARE_EPS = 1e-9
 
 
 def _kind_of(kind: str | None) -> str | None:
-    """Accept a kind ("share", "distance_m", ...) or a metric key of geo.coverage.METRICS."""
+    """Accept a kind ("share", "distance_m", ...) or a metric key of geo.core.coverage.METRICS."""
     if kind is None:
         return None
     try:
@@ -77,7 +77,7 @@ def classify(
 ) -> tuple[list[float], np.ndarray]:
     """Class upper bounds and class index per value (-1 for NaN).
 
-    ``kind`` (or a metric name of ``geo.coverage.METRICS``) selects the policy
+    ``kind`` (or a metric name of ``geo.core.coverage.METRICS``) selects the policy
     breaks; see the module docstring.
     """
     if scheme not in SCHEMES:

@@ -3,8 +3,8 @@
 Plain Python (no streamlit).  Every public function is a pure function of its
 inputs (inputs are never mutated), so a UI can wrap it in a cache.
 
-Conventions (DESIGN.md section 4)
----------------------------------
+Conventions
+-----------
 * Inputs are stored in WGS-84 (EPSG:4326); everything is measured in metres in
   :data:`METRIC_CRS` (UTM zone 51N, EPSG:32651).
 * A radius is either a straight-line radius or a walking distance.  A walking
@@ -34,12 +34,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 from scipy.spatial import cKDTree
+from shapely.geometry.base import BaseGeometry
 
 from geo.core.distance import CIRCUITY, METRIC_CRS, WGS84, lonlat_to_xy, to_metric, xy_to_lonlat
 
@@ -52,11 +55,13 @@ __all__ = [
     "QUAD_SEGS",
     "RADII_M",
     "WGS84",
+    "DistrictSummary",
     "MetricInfo",
     "Unavailable",
     "assign_points",
     "compare",
     "coverage_union",
+    "covered_area_km2",
     "demand_grid",
     "district_summary",
     "effective_radius",
@@ -129,8 +134,8 @@ def effective_radius(radius_m: float, mode: str = "straight") -> float:
     raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
 
 
-def _codes(subdistricts: gpd.GeoDataFrame) -> pd.Index:
-    codes = pd.Index(subdistricts["code"].astype(str), name="code")
+def _codes(subdistricts: gpd.GeoDataFrame) -> pd.Index[str]:
+    codes: pd.Index[str] = pd.Index(subdistricts["code"].astype(str), name="code")
     if codes.has_duplicates:
         raise ValueError("subdistrict codes must be unique")
     return codes
@@ -185,8 +190,8 @@ def demand_grid(subdistricts: gpd.GeoDataFrame, cell_m: float = 100) -> pd.DataF
     minx, miny, maxx, maxy = shapely.total_bounds(polys)
     xs = np.arange(math.floor(minx / cell) * cell + cell / 2, maxx, cell)
     ys = np.arange(math.floor(miny / cell) * cell + cell / 2, maxy, cell)
-    gx, gy = np.meshgrid(xs, ys)
-    gx, gy = gx.ravel(), gy.ravel()
+    mesh_x, mesh_y = np.meshgrid(xs, ys)
+    gx, gy = mesh_x.ravel(), mesh_y.ravel()
 
     tree = shapely.STRtree(polys)
     cand = shapely.points(gx, gy)
@@ -224,7 +229,7 @@ def demand_grid(subdistricts: gpd.GeoDataFrame, cell_m: float = 100) -> pd.DataF
 # --------------------------------------------------------------------------- geometry
 
 
-def coverage_union(points_xy: np.ndarray, r_eff: float, quad_segs: int = QUAD_SEGS):
+def coverage_union(points_xy: NDArray[np.float64], r_eff: float, quad_segs: int = QUAD_SEGS) -> BaseGeometry:
     """Union of the circles of radius ``r_eff`` (metres) around metric points."""
     if len(points_xy) == 0:
         return shapely.Polygon()
@@ -232,7 +237,7 @@ def coverage_union(points_xy: np.ndarray, r_eff: float, quad_segs: int = QUAD_SE
     return shapely.union_all(buffers)
 
 
-def _covered_area_km2(polys: np.ndarray, union) -> np.ndarray:
+def covered_area_km2(polys: NDArray[np.object_], union: BaseGeometry) -> NDArray[np.float64]:
     """Exact area (km²) of each polygon inside ``union`` (vectorised GEOS overlay)."""
     if shapely.is_empty(union):
         return np.zeros(len(polys))
@@ -393,7 +398,7 @@ def subdistrict_metrics(
 
     pxy = point_xy(points)
     union = coverage_union(pxy, r_eff, quad_segs)
-    covered_km2 = _covered_area_km2(polys, union)
+    covered_km2 = covered_area_km2(polys, union)
     with np.errstate(divide="ignore", invalid="ignore"):
         covered_share = np.where(area_km2 > 0, covered_km2 / area_km2, np.nan)
 
@@ -455,6 +460,25 @@ def rank_metrics(df: pd.DataFrame, metrics: Iterable[str] | None = None) -> pd.D
     return out
 
 
+class DistrictSummary(TypedDict):
+    """The district-level figures of :func:`district_summary` (a plain dict at run time)."""
+
+    radius_m: float
+    mode: str
+    effective_radius_m: float
+    total_area_km2: float
+    covered_area_km2: float
+    covered_share: float
+    subdistricts_with_points: int
+    subdistricts_total: int
+    subdistricts_with_points_share: float
+    points_total: int
+    points_inside: int
+    pop_weighted_covered_share: float
+    population_basis: str | None
+    population_subdistricts_known: int
+
+
 def district_summary(
     subdistricts: gpd.GeoDataFrame,
     points: gpd.GeoDataFrame | None,
@@ -463,7 +487,7 @@ def district_summary(
     cell_m: float = 100,
     metrics: pd.DataFrame | None = None,
     assign: str = "auto",
-) -> dict:
+) -> DistrictSummary:
     """District-level figures.
 
     Keys: ``radius_m``, ``mode``, ``effective_radius_m``, ``total_area_km2``,
@@ -516,7 +540,7 @@ def gap_geometry(
     mode: str = "straight",
     simplify_m: float = 2.0,
     quad_segs: int = QUAD_SEGS,
-):
+) -> BaseGeometry:
     """Area of the district farther than the effective radius from every point.
 
     District union minus the union of circles, computed in metres, simplified

@@ -1,7 +1,7 @@
 """WGS-84 <-> GCJ-02 ("Mars" datum) conversion.
 
 Chinese basemaps (Amap/高德, Tencent) draw in GCJ-02, an obfuscated datum that
-offsets WGS-84 by several hundred metres (≈440–460 m in Jinpu, DESIGN §4). Our
+offsets WGS-84 by several hundred metres (≈440–460 m in Jinpu). Our
 data are stored in WGS-84 (EPSG:4326); with a GCJ-02 basemap every overlay is
 shifted for display (:func:`wgs84_to_gcj02`, :func:`shift_geometry`,
 :func:`shift_gdf`) and every click is shifted back (:func:`gcj02_to_wgs84`).
@@ -38,6 +38,7 @@ is in (by convention, only the map-display layer ever holds GCJ-02).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
 import numpy as np
@@ -73,7 +74,8 @@ MAX_ITERATIONS: int = 30
 
 Datum = Literal["gcj02", "wgs84"]
 FloatOrArray = float | NDArray[np.float64]
-G = TypeVar("G")
+#: A single geometry (or None): shifted, it keeps its type.
+G = TypeVar("G", bound=shapely.Geometry | None)
 
 
 # --------------------------------------------------------------------------- #
@@ -199,7 +201,10 @@ def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatOrArray, FloatO
 # --------------------------------------------------------------------------- #
 # Geometry helpers
 # --------------------------------------------------------------------------- #
-def _coord_func(to: str):
+CoordFunc = Callable[[NDArray[np.float64]], NDArray[np.float64]]
+
+
+def _coord_func(to: str) -> CoordFunc:
     if to == "gcj02":
         conv = _forward
     elif to == "wgs84":
@@ -216,14 +221,24 @@ def _coord_func(to: str):
     return func
 
 
-def shift_geometry(geom: G, to: Datum = "gcj02") -> G:
+@overload
+def shift_geometry(geom: G, to: Datum = "gcj02") -> G: ...
+@overload
+def shift_geometry(geom: NDArray[np.object_], to: Datum = "gcj02") -> NDArray[np.object_]: ...
+def shift_geometry(
+    geom: shapely.Geometry | NDArray[np.object_] | None, to: Datum = "gcj02"
+) -> shapely.Geometry | NDArray[np.object_] | None:
     """Shift a shapely geometry (or array of geometries) between datums.
 
     ``to="gcj02"`` treats the input as WGS-84 lon/lat and returns GCJ-02;
     ``to="wgs84"`` does the reverse. Vectorised through :func:`shapely.transform`
     (one call for all vertices); Z values and empty geometries are preserved.
     """
-    return shapely.transform(geom, _coord_func(to), include_z=None)
+    # include_z=None (keep each geometry's own dimensions) is valid since shapely 2.1,
+    # but types-shapely still declares include_z as bool.
+    out: shapely.Geometry | NDArray[np.object_] | None
+    out = shapely.transform(geom, _coord_func(to), include_z=None)  # type: ignore[call-overload]
+    return out
 
 
 def shift_gdf(gdf: gpd.GeoDataFrame, to: Datum = "gcj02") -> gpd.GeoDataFrame:
@@ -236,7 +251,7 @@ def shift_gdf(gdf: gpd.GeoDataFrame, to: Datum = "gcj02") -> gpd.GeoDataFrame:
     Raises:
         ValueError: if ``to`` is unknown or the CRS is not EPSG:4326.
     """
-    import geopandas as gpd  # local import keeps `geo.datum` light for point use
+    import geopandas as gpd  # local import keeps `geo.core.datum` light for point use
 
     _coord_func(to)  # validate `to` before copying
     crs = gdf.crs

@@ -27,12 +27,14 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import shapely
+from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import LinearConstraint, linprog, milp
 from scipy.spatial import cKDTree
 
@@ -52,6 +54,12 @@ __all__ = [
 
 _LP_SAFETY = 1e-7  # relative margin on the LP bound (HiGHS feasibility tolerance)
 
+#: A coverage matrix (n_demand × n_candidate, True where a candidate covers a demand
+#: point): a scipy sparse matrix or anything ``scipy.sparse.csr_matrix`` accepts.
+CoverLike: TypeAlias = "sp.spmatrix | sp.sparray | ArrayLike"
+#: Candidate column indices.
+IndexArray: TypeAlias = "NDArray[np.int_]"
+
 
 @dataclass
 class MCLPResult:
@@ -65,7 +73,7 @@ class MCLPResult:
     "time_limit", "skipped" (model too large), "infeasible" or "error".
     """
 
-    chosen: np.ndarray
+    chosen: IndexArray
     objective: float
     bound: float
     status: str
@@ -73,9 +81,9 @@ class MCLPResult:
     seconds: float
     method: str = ""
     bound_method: str = ""
-    marginal: np.ndarray | None = None
+    marginal: NDArray[np.float64] | None = None
     message: str = ""
-    details: dict = field(default_factory=dict)
+    details: dict[str, object] = field(default_factory=dict)  # solver diagnostics
 
     @property
     def proven(self) -> bool:
@@ -94,7 +102,7 @@ def _gap(objective: float, bound: float) -> float:
 # --------------------------------------------------------------------------- coverage matrix
 
 
-def build_coverage(demand_xy, candidate_xy, radius_m: float) -> sp.csr_matrix:
+def build_coverage(demand_xy: ArrayLike, candidate_xy: ArrayLike, radius_m: float) -> sp.csr_matrix:
     """Boolean CSR matrix (n_demand × n_candidate): True where distance <= radius.
 
     Built from cKDTree pairs within the radius (``sparse_distance_matrix``),
@@ -111,7 +119,7 @@ def build_coverage(demand_xy, candidate_xy, radius_m: float) -> sp.csr_matrix:
     return m
 
 
-def covered_mask(demand_xy, existing_xy, radius_m: float) -> np.ndarray:
+def covered_mask(demand_xy: ArrayLike, existing_xy: ArrayLike, radius_m: float) -> NDArray[np.bool_]:
     """True for demand within ``radius_m`` of any existing point (already covered).
 
     Multiply weights by ``~mask`` so that suggestions target uncovered demand.
@@ -120,11 +128,14 @@ def covered_mask(demand_xy, existing_xy, radius_m: float) -> np.ndarray:
     e = np.asarray(existing_xy, dtype=float).reshape(-1, 2)
     if len(d) == 0 or len(e) == 0:
         return np.zeros(len(d), dtype=bool)
+    dist: NDArray[np.float64]
     dist, _ = cKDTree(e).query(d, k=1, distance_upper_bound=float(radius_m) * (1 + 1e-12))
     return dist <= radius_m
 
 
-def _prepare(cover, weights):
+def _prepare(cover: CoverLike, weights: ArrayLike) -> tuple[sp.csr_matrix, NDArray[np.float64]]:
+    """The coverage as a boolean CSR matrix and the weights as floats, one per demand
+    row, finite and >= 0 (ValueError otherwise)."""
     A = sp.csr_matrix(cover, dtype=bool)
     w = np.asarray(weights, dtype=float).ravel()
     if w.shape[0] != A.shape[0]:
@@ -134,7 +145,7 @@ def _prepare(cover, weights):
     return A, w
 
 
-def _objective(A: sp.csr_matrix, w: np.ndarray, chosen) -> float:
+def _objective(A: sp.csr_matrix, w: NDArray[np.float64], chosen: ArrayLike) -> float:
     chosen = np.asarray(chosen, dtype=int)
     if len(chosen) == 0:
         return 0.0
@@ -145,7 +156,7 @@ def _objective(A: sp.csr_matrix, w: np.ndarray, chosen) -> float:
 # --------------------------------------------------------------------------- bounds
 
 
-def _reduce(A: sp.csr_matrix, w: np.ndarray):
+def _reduce(A: sp.csr_matrix, w: NDArray[np.float64]) -> tuple[NDArray[np.intp], NDArray[np.intp], sp.csr_matrix]:
     """Rows with weight that some candidate covers; columns covering any of them."""
     rows = np.flatnonzero((w > 0) & (A.getnnz(axis=1) > 0))
     Ar = A[rows]
@@ -153,7 +164,7 @@ def _reduce(A: sp.csr_matrix, w: np.ndarray):
     return rows, cols, Ar[:, cols]
 
 
-def _lp_bound(A: sp.csr_matrix, w: np.ndarray, p: int, time_limit_s: float | None = None) -> float:
+def _lp_bound(A: sp.csr_matrix, w: NDArray[np.float64], p: int, time_limit_s: float | None = None) -> float:
     """LP relaxation optimum (x, y in [0, 1]) — an upper bound on the MCLP optimum.
 
     Returns inf when the LP was not solved to optimality (e.g. time limit):
@@ -190,7 +201,7 @@ LP_AUTO_MAX_NNZ = 300_000  # lp_bound="auto": skip the LP above this many covera
 LP_AUTO_TIME_S = 5.0  # lp_bound="auto": LP time limit (an unfinished LP gives no bound)
 
 
-def greedy_mclp(cover, weights, p: int, lp_bound: bool | str = "auto") -> MCLPResult:
+def greedy_mclp(cover: CoverLike, weights: ArrayLike, p: int, lp_bound: bool | str = "auto") -> MCLPResult:
     """Greedy MCLP: repeatedly add the candidate with the largest uncovered weight.
 
     Gains are kept as one vector and updated incrementally with sparse
@@ -263,7 +274,7 @@ def greedy_mclp(cover, weights, p: int, lp_bound: bool | str = "auto") -> MCLPRe
     elif lp_bound:
         bounds["lp"] = _lp_bound(A, w, p)
     t_lp = time.perf_counter() - t0 - t_greedy
-    method = min(bounds, key=bounds.get)
+    method = min(bounds, key=lambda name: bounds[name])
     bound = max(bounds[method], objective)
     return MCLPResult(
         chosen=chosen_arr,
@@ -279,7 +290,9 @@ def greedy_mclp(cover, weights, p: int, lp_bound: bool | str = "auto") -> MCLPRe
     )
 
 
-def swap_mclp(cover, weights, chosen, max_iter: int = 10_000, time_limit_s: float = 5.0) -> MCLPResult:
+def swap_mclp(
+    cover: CoverLike, weights: ArrayLike, chosen: ArrayLike, max_iter: int = 10_000, time_limit_s: float = 5.0
+) -> MCLPResult:
     """Improve a solution by best-improvement 1-swaps (one site out, one in).
 
     Every iteration evaluates all (out, in) pairs at once with sparse
@@ -335,11 +348,11 @@ EXACT_MAX_NNZ = 1_000_000  # larger models are not sent to HiGHS (status "skippe
 
 
 def exact_mclp(
-    cover,
-    weights,
+    cover: CoverLike,
+    weights: ArrayLike,
     p: int,
     time_limit_s: float = 10,
-    warm_start=None,
+    warm_start: ArrayLike | None = None,
     mip_rel_gap: float = 1e-6,
     presolve: bool = False,
     upper_bound: float | None = None,
@@ -378,8 +391,10 @@ def exact_mclp(
     ws = None if warm_start is None else np.unique(np.asarray(warm_start, dtype=int))[:p]
     ws_obj = _objective(A, w, ws) if ws is not None and len(ws) else 0.0
 
-    def done(chosen, status, bound, message="", details=None):
-        chosen = np.asarray(chosen, dtype=int)
+    def done(
+        chosen_like: ArrayLike, status: str, bound: float, message: str = "", details: dict[str, object] | None = None
+    ) -> MCLPResult:
+        chosen = np.asarray(chosen_like, dtype=int)
         obj = _objective(A, w, chosen)
         method = "milp" if status == "optimal" else "milp_dual"
         if upper_bound is not None and upper_bound < bound:
@@ -435,12 +450,12 @@ def exact_mclp(
     try:
         res = milp(c, integrality=integrality, bounds=(0, 1), constraints=cons, options=opts)
     except Exception as exc:  # pragma: no cover - solver failure
-        fallback = ws if ws is not None else []
+        fallback: ArrayLike = ws if ws is not None else []
         return done(fallback, "error", math.inf, f"milp failed: {exc!r}")
 
     dual = getattr(res, "mip_dual_bound", None)
     bound = -float(dual) if dual is not None and np.isfinite(dual) else math.inf
-    details = {
+    details: dict[str, object] = {
         "highs_status": int(res.status),
         "highs_message": str(res.message),
         "mip_gap": getattr(res, "mip_gap", None),
@@ -462,25 +477,27 @@ def exact_mclp(
         return done(chosen, "time_limit", bound, msg, details)
     if res.status == 2:
         return done([], "infeasible", math.inf, str(res.message), details)
-    fallback = ws if ws is not None else []
-    return done(fallback, "error", math.inf, str(res.message), details)
+    return done(ws if ws is not None else [], "error", math.inf, str(res.message), details)
 
 
-def sequence_marginals(cover, weights, chosen) -> tuple[np.ndarray, np.ndarray]:
+def sequence_marginals(
+    cover: CoverLike, weights: ArrayLike, chosen: ArrayLike
+) -> tuple[IndexArray, NDArray[np.float64]]:
     """Order ``chosen`` greedily (largest marginal first); return (order, marginal weights)."""
     A, w = _prepare(cover, weights)
-    chosen = np.asarray(chosen, dtype=int)
-    if len(chosen) == 0:
-        return chosen, np.zeros(0)
-    sub = A[:, chosen]
-    r = greedy_mclp(sub, w, len(chosen), lp_bound=False)
+    idx = np.asarray(chosen, dtype=int)
+    if len(idx) == 0:
+        return idx, np.zeros(0)
+    sub = A[:, idx]
+    r = greedy_mclp(sub, w, len(idx), lp_bound=False)
+    assert r.marginal is not None  # greedy_mclp always gives the marginal gains
     order = list(r.chosen)
     marg = list(r.marginal)
     seen = set(order)
-    rest = [i for i in range(len(chosen)) if i not in seen]  # sites that add nothing new
+    rest = [i for i in range(len(idx)) if i not in seen]  # sites that add nothing new
     order += rest
     marg += [0.0] * len(rest)
-    return chosen[np.asarray(order, dtype=int)], np.asarray(marg, dtype=float)
+    return idx[np.asarray(order, dtype=int)], np.asarray(marg, dtype=float)
 
 
 # --------------------------------------------------------------------------- suggestion
@@ -516,7 +533,7 @@ class SiteSuggestion:
     cell_m: float = 0.0
 
 
-def _candidate_xy(candidates) -> np.ndarray:
+def _candidate_xy(candidates: gpd.GeoDataFrame | gpd.GeoSeries | ArrayLike) -> NDArray[np.float64]:
     if isinstance(candidates, gpd.GeoSeries):
         candidates = gpd.GeoDataFrame(geometry=candidates)
     if isinstance(candidates, gpd.GeoDataFrame):
@@ -530,7 +547,7 @@ def _candidate_xy(candidates) -> np.ndarray:
     return cv.lonlat_to_xy(a)
 
 
-def _cell_population(subdistricts, grid: pd.DataFrame) -> np.ndarray:
+def _cell_population(subdistricts: gpd.GeoDataFrame, grid: pd.DataFrame) -> NDArray[np.float64]:
     basis = cv.population_basis(subdistricts)
     why = cv.unavailable_metrics(subdistricts).get("pop_weighted_covered_share")
     if basis is None or why is not None:
@@ -538,7 +555,10 @@ def _cell_population(subdistricts, grid: pd.DataFrame) -> np.ndarray:
         raise ValueError(f"weights='population' needs population figures for every subdistrict: {missing}")
     pop = cv.population(subdistricts, basis)
     area = grid.groupby("code")["weight_km2"].transform("sum").to_numpy()
-    return pop.reindex(grid["code"]).to_numpy(dtype=float) * grid["weight_km2"].to_numpy() / area
+    cell_pop: NDArray[np.float64] = (
+        pop.reindex(grid["code"]).to_numpy(dtype=float) * grid["weight_km2"].to_numpy() / area
+    )
+    return cell_pop
 
 
 def suggest_sites(
@@ -548,7 +568,7 @@ def suggest_sites(
     radius_m: float = 500,
     mode: str = "straight",
     cell_m: float = 200,
-    candidates=None,
+    candidates: gpd.GeoDataFrame | gpd.GeoSeries | ArrayLike | None = None,
     weights: str = "area",
     time_limit_s: float = 10,
     candidate_cell_m: float | None = None,
@@ -558,7 +578,7 @@ def suggest_sites(
 ) -> SiteSuggestion:
     """Suggest ``k`` new meal-point sites that cover the most uncovered demand.
 
-    Demand: the ``cell_m`` grid of :func:`geo.coverage.demand_grid`, weighted
+    Demand: the ``cell_m`` grid of :func:`geo.core.coverage.demand_grid`, weighted
     by area (``weights="area"``, km²) or by population spread uniformly over
     each subdistrict's cells (``weights="population"``; raises ValueError when
     figures are missing).  Cells within the effective radius of an existing

@@ -5,7 +5,7 @@
 Sources (see data/README.md):
 - the 金州区 outline from the PyPI package geotool-cn 3.1.0 (DataV.GeoAtlas / Amap,
   converted to WGS-84 by the package; "for learning and exchange", not authoritative);
-- the 25 subdistrict seat estimates and the 30 projects from geo.facts / below.
+- the 25 subdistrict seat estimates and the 30 projects from geo.data.facts / below.
 
 The subdistrict polygons are a SCHEMATIC partition of the outline: the Voronoi cells
 of the 25 seat estimates (computed in metres, UTM 51N), clipped to the outline. They
@@ -20,11 +20,14 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from pyproj import Transformer
 from shapely.geometry import MultiPoint, Point, Polygon, mapping
+from shapely.geometry.base import BaseGeometry
 
 from geo.data import facts
 from geo.data.schema import MEAL_POINTS, PROJECTS, SUBDISTRICTS
@@ -41,11 +44,22 @@ _to_m = Transformer.from_crs(4326, 32651, always_xy=True)
 _to_deg = Transformer.from_crs(32651, 4326, always_xy=True)
 
 
-def _tx(geom, transformer):
-    return shapely.transform(geom, lambda c: np.column_stack(transformer.transform(c[:, 0], c[:, 1])))
+G = TypeVar("G", bound=BaseGeometry)
+
+#: A project row or a meal point row of the CSV files: column -> text.
+Row = dict[str, str]
 
 
-def district_outline() -> shapely.MultiPolygon:
+def _tx(geom: G, transformer: Transformer) -> G:
+    """``geom`` with every vertex transformed (e.g. degrees to UTM 51N metres)."""
+
+    def coords(c: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.column_stack(transformer.transform(c[:, 0], c[:, 1]))
+
+    return shapely.transform(geom, coords)
+
+
+def district_outline() -> BaseGeometry:
     """The 金州区 (210213) outline from geotool-cn, in WGS-84 degrees."""
     import importlib.metadata as md
 
@@ -64,18 +78,23 @@ def district_outline() -> shapely.MultiPolygon:
     return shapely.make_valid(shapely.MultiPolygon(polys))
 
 
-def _outline_metric() -> shapely.Geometry:
+def _outline_metric() -> BaseGeometry:
     outline_m = _tx(district_outline(), _to_m)
     simple = outline_m.simplify(SIMPLIFY_M, preserve_topology=True)
     parts = [p for p in shapely.get_parts(simple) if p.area >= MIN_ISLAND_KM2 * 1e6]
     return shapely.make_valid(shapely.MultiPolygon(parts))
 
 
-def _round(geom, decimals=COORD_DECIMALS):
-    return shapely.transform(geom, lambda c: np.round(c, decimals))
+def _round(geom: G, decimals: int = COORD_DECIMALS) -> G:
+    """``geom`` with its coordinates rounded to ``decimals`` places."""
+
+    def coords(c: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.round(c, decimals)
+
+    return shapely.transform(geom, coords)
 
 
-def subdistrict_cells() -> dict[str, shapely.Geometry]:
+def subdistrict_cells() -> dict[str, BaseGeometry]:
     """Voronoi cells of the seats (metres), clipped to the outline, back in degrees."""
     outline_m = _outline_metric()
     xs, ys = _to_m.transform([s.lon for s in facts.SEATS], [s.lat for s in facts.SEATS])
@@ -128,7 +147,7 @@ NAMED_MEAL_POINTS = {
 
 
 def meal_point_counts() -> dict[str, int]:
-    counts = {}
+    counts: dict[str, int] = {}
     for s in facts.SEATS:
         n = MEAL_POINTS_PER_SUBDISTRICT[s.zone] + EXTRA_POINTS.get(s.code, 0)
         if s.code in SINGLE_POINT:
@@ -140,7 +159,7 @@ def meal_point_counts() -> dict[str, int]:
     return counts
 
 
-def _lattice(cx, cy, spacing, n_rings=40):
+def _lattice(cx: float, cy: float, spacing: float, n_rings: int = 40) -> list[tuple[float, float]]:
     """Hexagonal lattice around (cx, cy), ordered by distance then angle (deterministic)."""
     pts = []
     for i in range(-n_rings, n_rings + 1):
@@ -153,7 +172,7 @@ def _lattice(cx, cy, spacing, n_rings=40):
     return [(x, y) for _d, _a, x, y in pts]
 
 
-def meal_point_positions(cells: dict[str, shapely.Geometry]) -> dict[str, list[tuple[float, float]]]:
+def meal_point_positions(cells: dict[str, BaseGeometry]) -> dict[str, list[tuple[float, float]]]:
     counts = meal_point_counts()
     placed_m: list[tuple[float, float]] = []
     out: dict[str, list[tuple[float, float]]] = {}
@@ -161,7 +180,7 @@ def meal_point_positions(cells: dict[str, shapely.Geometry]) -> dict[str, list[t
         cell_m = _tx(cells[s.code], _to_m).buffer(-INNER_MARGIN_M)
         cx, cy = _to_m.transform(s.lon, s.lat)
         spacing = 600.0 if s.zone == "O" else 900.0
-        chosen = []
+        chosen: list[tuple[float, float]] = []
         for x, y in _lattice(cx, cy, spacing):
             if len(chosen) == counts[s.code]:
                 break
@@ -185,7 +204,7 @@ ILLUSTRATIVE_SOURCE = (
 )
 
 
-def meal_point_rows(cells) -> list[dict]:
+def meal_point_rows(cells: dict[str, BaseGeometry]) -> list[Row]:
     positions = meal_point_positions(cells)
     rows = []
     n = 0
@@ -212,21 +231,22 @@ def meal_point_rows(cells) -> list[dict]:
 
 
 def _p(
-    pid,
-    sector,
-    name_zh,
-    name_en,
-    summary_zh="",
-    summary_en="",
-    codes="",
-    lat="",
-    lon="",
-    precision="district",
-    note_zh="",
-    note_en="",
-    figures=None,
-    figures_note="",
-):
+    pid: str,
+    sector: str,
+    name_zh: str,
+    name_en: str,
+    summary_zh: str = "",
+    summary_en: str = "",
+    codes: str = "",
+    lat: str = "",
+    lon: str = "",
+    precision: str = "district",
+    note_zh: str = "",
+    note_en: str = "",
+    figures: dict[str, int] | None = None,
+    figures_note: str = "",
+) -> Row:
+    """One project row: every schema column, the given ones filled."""
     row = {f.name: "" for f in PROJECTS.fields}
     row.update(
         id=pid,
@@ -253,7 +273,7 @@ NO_SITE = ("未公布具体地点，属全区性项目", "no site was published;
 NOT_LOCATED = ("具体位置未查到", "the site has not been located")
 
 
-def project_rows() -> list[dict]:
+def project_rows() -> list[Row]:
     ns, nl = NO_SITE, NOT_LOCATED
     rows = [
         _p(
@@ -585,7 +605,7 @@ def project_rows() -> list[dict]:
     return rows
 
 
-def _csv(rows: list[dict], fields: list[str]) -> str:
+def _csv(rows: list[Row], fields: list[str]) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     w.writeheader()
@@ -594,7 +614,7 @@ def _csv(rows: list[dict], fields: list[str]) -> str:
     return buf.getvalue()
 
 
-def subdistricts_geojson(cells) -> str:
+def subdistricts_geojson(cells: dict[str, BaseGeometry]) -> str:
     feats = []
     for s in facts.SEATS:
         props = {

@@ -60,7 +60,8 @@ def _spatial(gdf: gpd.GeoDataFrame, layer_key: str) -> gpd.GeoDataFrame:
 
 def to_geojson(gdf: gpd.GeoDataFrame, layer_key: str) -> bytes:
     out = _spatial(gdf, layer_key)
-    return out.to_json(na="null", show_bbox=False, drop_id=True, ensure_ascii=False).encode("utf-8")
+    text: str = out.to_json(na="null", show_bbox=False, drop_id=True, ensure_ascii=False)
+    return text.encode("utf-8")
 
 
 def to_gpkg(gdf: gpd.GeoDataFrame, layer_key: str) -> bytes:
@@ -102,13 +103,13 @@ def schema_table(layer_key: str, lang: str = "zh") -> pd.DataFrame:
     from geo.i18n import t
 
     layer = LAYERS[layer_key]
-    zh = lang == "zh"
+    words = "zh" if lang == "zh" else "en"  # units and descriptions: Chinese or English
     rows = []
     for f in layer.fields:
         if f.kind == "enum":
             allowed = " | ".join(f.allowed)
         elif f.kind in ("int", "float") and f.min is not None:
-            unit = f.unit_zh if zh else f.unit_en
+            unit = f.unit_text(words)
             allowed = f"{f.min:,.10g} – {f.max:,.10g}" + (f" {unit}" if unit else "")
         elif f.kind == "code":
             allowed = t("dt.schema.codes_allowed", lang)
@@ -126,7 +127,7 @@ def schema_table(layer_key: str, lang: str = "zh") -> pd.DataFrame:
                 "empty_ok": t("dt.yes" if f.nullable else "dt.no", lang),
                 "allowed": allowed,
                 "example": f.example,
-                "description": f.desc_zh if zh else f.desc_en,
+                "description": layer.description(f.name, words),
             }
         )
     rows.append(
@@ -153,7 +154,8 @@ def suggestions_csv(gdf: gpd.GeoDataFrame) -> bytes:
 def suggestions_geojson(gdf: gpd.GeoDataFrame) -> bytes:
     """GeoJSON FeatureCollection (EPSG:4326, UTF-8) of suggested sites."""
     g = gdf.set_crs(WGS84) if gdf.crs is None else gdf.to_crs(WGS84)
-    return g.to_json(na="null", drop_id=True).encode("utf-8")
+    text: str = g.to_json(na="null", drop_id=True)
+    return text.encode("utf-8")
 
 
 def table_csv(df: pd.DataFrame) -> bytes:

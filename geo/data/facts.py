@@ -24,9 +24,10 @@ RESIDENT_POPULATION_2020 = 1_545_491  # 2020 census, whole district
 
 @dataclass(frozen=True)
 class Sector:
+    """A sector of the programme; its display name is the translation table's
+    ``sector.<key>`` (geo/i18n/common.py)."""
+
     key: str
-    name_zh: str
-    name_en: str
     count: int
     color: str  # Okabe-Ito palette: colour-blind safe
     symbol: str  # a glyph shown with the colour, never colour alone
@@ -34,12 +35,12 @@ class Sector:
 
 # Okabe & Ito (2008) colour-blind safe palette; each sector also has a distinct glyph.
 SECTORS: tuple[Sector, ...] = (
-    Sector("education", "教育提升", "Education", 3, "#0072B2", "学"),
-    Sector("medical", "医疗保障", "Medical care", 2, "#D55E00", "医"),
-    Sector("urban_renewal", "城市更新", "Urban renewal", 11, "#009E73", "城"),
-    Sector("hazard_control", "隐患治理", "Hazard control", 5, "#CC79A7", "险"),
-    Sector("rural_revitalization", "乡村振兴", "Rural revitalisation", 6, "#E69F00", "乡"),
-    Sector("elderly_care", "民生养老", "Elderly care", 3, "#56B4E9", "老"),
+    Sector("education", 3, "#0072B2", "学"),
+    Sector("medical", 2, "#D55E00", "医"),
+    Sector("urban_renewal", 11, "#009E73", "城"),
+    Sector("hazard_control", 5, "#CC79A7", "险"),
+    Sector("rural_revitalization", 6, "#E69F00", "乡"),
+    Sector("elderly_care", 3, "#56B4E9", "老"),
 )
 SECTOR_KEYS: tuple[str, ...] = tuple(s.key for s in SECTORS)
 SECTOR_BY_KEY = {s.key: s for s in SECTORS}
@@ -65,7 +66,8 @@ class Seat:
     uncertainty_km: float
 
 
-# Seat positions are ESTIMATES (WGS-84) with an uncertainty radius (DESIGN §3).
+# Seat positions are ESTIMATES (WGS-84) with an uncertainty radius in km (1.5–12 km):
+# only 站前街道's seat address (五一路162号) is published (data/README.md).
 # NBS 2023 statistical codes.
 SEATS: tuple[Seat, ...] = (
     Seat("210213001000", "拥政街道", "Yongzheng", "O", 39.108, 121.712, 1.5),

@@ -1,7 +1,7 @@
 """Reading layers from files: the bundled dataset and users' uploads.
 
 Supported: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), GeoJSON, GeoPackage and a
-zipped Shapefile. Every failure becomes a :class:`geo.validate.Issue`; nothing here
+zipped Shapefile. Every failure becomes a :class:`geo.data.validate.Issue`; nothing here
 raises for a bad file, writes to disk outside a private temporary folder, or keeps
 state between calls.
 """
@@ -21,7 +21,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.data.schema import LAYERS
-from geo.data.validate import Context, Issue, Report, validate_layer
+from geo.data.validate import Context, Issue, Report, cross_check, validate_layer
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 MAX_UPLOAD_MB = 20
@@ -37,7 +37,7 @@ class Dataset:
     subdistricts: gpd.GeoDataFrame
     projects: gpd.GeoDataFrame
     meal_points: gpd.GeoDataFrame
-    sources: dict  # layer -> "bundled" or the uploaded file's name
+    sources: dict[str, str]  # layer -> "bundled" or the uploaded file's name
 
     def layer(self, key: str) -> gpd.GeoDataFrame:
         return getattr(self, key)
@@ -89,7 +89,8 @@ def _wkt_table(df: pd.DataFrame, name: str) -> tuple[gpd.GeoDataFrame, list[Issu
     """A CSV with a WKT ``geometry`` column (our CSV export of polygons) as WGS-84."""
     import shapely
 
-    geoms, issues = [], []
+    geoms: list[shapely.Geometry | None] = []
+    issues: list[Issue] = []
     for i, v in enumerate(df["geometry"]):
         v = (v or "").strip()
         if not v:
@@ -105,7 +106,17 @@ def _wkt_table(df: pd.DataFrame, name: str) -> tuple[gpd.GeoDataFrame, list[Issu
     return out, issues
 
 
-def read_table(data: bytes, name: str) -> tuple[pd.DataFrame | gpd.GeoDataFrame | None, list[Issue], int | None]:
+#: What reading a file gives: the raw table (None when it could not be read), the
+#: issues found on the way, and the line offset (1 for CSV: the header; None otherwise).
+TableRead = tuple[pd.DataFrame | gpd.GeoDataFrame | None, list[Issue], int | None]
+
+
+def _file_issue(key: str, name: str, **params: object) -> Issue:
+    """An issue about the whole file (no row, no lines)."""
+    return Issue("error", key, dict(params), file=name, line_offset=None)
+
+
+def read_table(data: bytes, name: str) -> TableRead:
     """Read an uploaded file into a raw table.
 
     Returns (table or None, issues, line_offset): line_offset is 1 for CSV (the header
@@ -113,117 +124,106 @@ def read_table(data: bytes, name: str) -> tuple[pd.DataFrame | gpd.GeoDataFrame 
     """
     ext = Path(name).suffix.lower()
     if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
-        return (
-            None,
-            [
-                Issue(
-                    "error",
-                    "v.too_large",
-                    {"size_mb": len(data) / 1024 / 1024, "limit_mb": MAX_UPLOAD_MB},
-                    file=name,
-                    line_offset=None,
-                )
-            ],
-            None,
-        )
+        return None, [_file_issue("v.too_large", name, size_mb=len(data) / 1024 / 1024, limit_mb=MAX_UPLOAD_MB)], None
     if not data.strip():
-        return None, [Issue("error", "v.empty_file", file=name, line_offset=None)], None
+        return None, [_file_issue("v.empty_file", name)], None
     if ext not in ALLOWED_EXT:
+        allowed = "CSV, GeoJSON, GeoPackage, ZIP (Shapefile)"
+        return None, [_file_issue("v.unsupported_type", name, ext=ext or name, allowed=allowed)], None
+    if ext in TABLE_EXT:
+        return _read_csv(data, name)
+    return _read_spatial(data, name, ext)
+
+
+def _csv_header(text: str, name: str) -> tuple[str, list[str], list[Issue]]:
+    """The CSV's delimiter and header. A single-column header that holds ``;`` or a tab
+    is split on it (Excel in many locales writes ';' or tab between columns), with a note."""
+    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+    if len(header) == 1:
+        for cand in (";", "\t"):
+            if cand in header[0]:
+                header = next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=cand), [])
+                note = Issue(
+                    "note", "v.delimiter_note", {"sep": "tab" if cand == "\t" else cand}, file=name, line_offset=None
+                )
+                return cand, header, [note]
+    return ",", header, []
+
+
+def _read_csv(data: bytes, name: str) -> TableRead:
+    """A CSV (or .txt) file: decoded (UTF-8, UTF-8 with BOM or GB18030), its delimiter
+    found, duplicate headers refused, every cell read as text; a WKT ``geometry``
+    column makes it a GeoDataFrame."""
+    text, issues = _decode(data, name)
+    if text is None:
+        return None, issues, None
+    sep, header, notes = _csv_header(text, name)
+    issues = [*issues, *notes]
+    names = [h.strip() for h in header]
+    dups = sorted({h for h in names if h and names.count(h) > 1})
+    if dups:
         return (
             None,
-            [
-                Issue(
-                    "error",
-                    "v.unsupported_type",
-                    {"ext": ext or name, "allowed": "CSV, GeoJSON, GeoPackage, ZIP (Shapefile)"},
-                    file=name,
-                    line_offset=None,
-                )
-            ],
+            issues + [Issue("error", "v.duplicate_column", column=h, file=name, line_offset=None) for h in dups],
             None,
         )
-    if ext in TABLE_EXT:
-        text, issues = _decode(data, name)
-        if text is None:
-            return None, issues, None
-        header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
-        sep = ","
-        if len(header) == 1:  # Excel in many locales writes ';' (or tab) between columns
-            for cand in (";", "\t"):
-                if cand in header[0]:
-                    sep = cand
-                    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=cand), [])
-                    issues = [
-                        *issues,
-                        Issue(
-                            "note",
-                            "v.delimiter_note",
-                            {"sep": "tab" if cand == "\t" else cand},
-                            file=name,
-                            line_offset=None,
-                        ),
-                    ]
-                    break
-        names = [h.strip() for h in header]
-        dups = sorted({h for h in names if h and names.count(h) > 1})
-        if dups:
-            return (
-                None,
-                issues + [Issue("error", "v.duplicate_column", column=h, file=name, line_offset=None) for h in dups],
-                None,
-            )
-        try:
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False, sep=sep)
-        except pd.errors.EmptyDataError:
-            return None, [*issues, Issue("error", "v.empty_file", file=name, line_offset=None)], None
-        except (pd.errors.ParserError, ValueError) as exc:
-            return (
-                None,
-                [*issues, Issue("error", "v.csv_parse", {"reason": str(exc).strip()}, file=name, line_offset=None)],
-                None,
-            )
-        if "geometry" in [str(c).strip().lstrip("\ufeff") for c in df.columns]:
-            df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
-            gdf, wkt_issues = _wkt_table(df, name)
-            return gdf, issues + wkt_issues, 1
-        return df, issues, 1
-    # spatial formats go through GDAL (pyogrio) from a private temporary folder
-    if ext in (".geojson", ".json") and b"\x00" in data[:4096]:
-        return None, [Issue("error", "v.binary", file=name, line_offset=None)], None
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / ("upload" + ext)
-            path.write_bytes(data)
-            if ext == ".zip":
-                with zipfile.ZipFile(path) as zf:
-                    shp = [n for n in zf.namelist() if n.lower().endswith(".shp") and not n.startswith("__MACOSX")]
-                    if len(shp) != 1:
-                        raise ValueError("the zip must hold exactly one .shp file with its .dbf, .shx and .prj")
-                    for member in zf.namelist():
-                        target = (Path(tmp) / "x" / member).resolve()
-                        if not str(target).startswith(str((Path(tmp) / "x").resolve())):
-                            raise ValueError("unsafe path in zip")
-                    zf.extractall(Path(tmp) / "x")
-                path = Path(tmp) / "x" / shp[0]
-                with warnings.catch_warnings():  # GDAL's warnings name our temporary path
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    gdf = gpd.read_file(path, encoding=_shp_encoding(path))
-            else:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    gdf = gpd.read_file(path)
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False, sep=sep)
+    except pd.errors.EmptyDataError:
+        return None, [*issues, _file_issue("v.empty_file", name)], None
+    except (pd.errors.ParserError, ValueError) as exc:
+        return None, [*issues, _file_issue("v.csv_parse", name, reason=str(exc).strip())], None
+    if "geometry" in [str(c).strip().lstrip("\ufeff") for c in df.columns]:
+        df.columns = pd.Index([str(c).strip().lstrip("\ufeff") for c in df.columns])
+        gdf, wkt_issues = _wkt_table(df, name)
+        return gdf, issues + wkt_issues, 1
+    return df, issues, 1
+
+
+def _read_spatial(data: bytes, name: str, ext: str) -> TableRead:
+    """A GeoJSON, GeoPackage or zipped Shapefile, read through GDAL (pyogrio) from a
+    private temporary folder; attribute columns as plain objects. A file GDAL cannot
+    read is "not a <format>" or "unreadable", never with our temporary path."""
+    if ext in (".geojson", ".json") and b"\x00" in data[:4096]:
+        return None, [_file_issue("v.binary", name)], None
+    try:
+        gdf = _read_with_gdal(data, ext)
     except Exception as exc:
         reason = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         if any(m in reason.lower() for m in ("not recognized as", "not a zip file", "not a database")):
-            fmt = FORMAT_NAMES.get(ext, ext)
-            return None, [Issue("error", "v.not_format", {"format": fmt}, file=name, line_offset=None)], None
+            return None, [_file_issue("v.not_format", name, format=FORMAT_NAMES.get(ext, ext))], None
         reason = re.sub(r"/\S*/upload(\.\w+)?", name, reason)  # never show our temporary path
-        return None, [Issue("error", "v.unreadable", {"reason": reason}, file=name, line_offset=None)], None
+        return None, [_file_issue("v.unreadable", name, reason=reason)], None
     gdf = gpd.GeoDataFrame(gdf)
     for col in gdf.columns:
         if col != "geometry":
             gdf[col] = gdf[col].astype(object)
     return gdf, [], None
+
+
+def _read_with_gdal(data: bytes, ext: str) -> gpd.GeoDataFrame:
+    """Write the bytes to a private temporary folder and read them with GDAL. A zip must
+    hold exactly one .shp (with its .dbf, .shx and .prj) and no path outside the folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / ("upload" + ext)
+        path.write_bytes(data)
+        if ext == ".zip":
+            with zipfile.ZipFile(path) as zf:
+                shp = [n for n in zf.namelist() if n.lower().endswith(".shp") and not n.startswith("__MACOSX")]
+                if len(shp) != 1:
+                    raise ValueError("the zip must hold exactly one .shp file with its .dbf, .shx and .prj")
+                for member in zf.namelist():
+                    target = (Path(tmp) / "x" / member).resolve()
+                    if not str(target).startswith(str((Path(tmp) / "x").resolve())):
+                        raise ValueError("unsafe path in zip")
+                zf.extractall(Path(tmp) / "x")
+            path = Path(tmp) / "x" / shp[0]
+            with warnings.catch_warnings():  # GDAL's warnings name our temporary path
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return gpd.read_file(path, encoding=_shp_encoding(path))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return gpd.read_file(path)
 
 
 def _shp_encoding(path: Path) -> str | None:
@@ -290,8 +290,6 @@ def cross_checks(dataset: Dataset) -> dict[str, list[Issue]]:
     """The point layers in use, checked against the subdistricts in use: after a new
     subdistricts layer (e.g. official boundaries), meal points or projects that fall
     outside their stated subdistrict are reported (keyed by layer)."""
-    from geo.data.validate import cross_check
-
     ctx = context_for(dataset)
     out = {}
     for key in ("projects", "meal_points"):

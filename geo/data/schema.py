@@ -1,7 +1,11 @@
 """One schema definition per layer.
 
-The validator (geo.validate), the data page's schema docs and the empty upload
+The validator (geo.data.validate), the data page's schema docs and the empty upload
 templates are all generated from these definitions, so they cannot drift apart.
+
+The words shown to users (layer titles, field descriptions, units) are in the
+translation table (geo/i18n/schema.py): ``schema.title.<layer>``,
+``schema.<layer>.<field>`` and ``schema.unit.<unit>``.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from geo.data.facts import SECTOR_KEYS, ZONES
+from geo.i18n import t
 
 
 @dataclass(frozen=True)
@@ -17,27 +22,21 @@ class Field:
     kind: str  # str | int | float | enum | code | codes | date | yesno
     required: bool  # the column must be present
     nullable: bool  # a cell may be empty
-    desc_zh: str
-    desc_en: str
     example: str = ""
     allowed: tuple[str, ...] = ()
     min: float | None = None
     max: float | None = None
-    unit_zh: str = ""
-    unit_en: str = ""
+    unit: str = ""  # the unit's key in the translation table (schema.unit.<unit>); "" for none
 
     @property
     def type_label(self) -> str:
-        return {
-            "str": "text",
-            "int": "integer",
-            "float": "number",
-            "enum": "one of",
-            "code": "NBS code (12 digits)",
-            "codes": "NBS codes separated by ;",
-            "date": "date YYYY-MM-DD",
-            "yesno": "yes / no",
-        }[self.kind]
+        """The kind in English ("integer", "NBS code (12 digits)"): the validator's
+        "expected" texts name types in English in both languages."""
+        return t(f"dt.kind.{self.kind}", "en")
+
+    def unit_text(self, lang: str) -> str:
+        """The unit in ``lang`` ("度" / "degrees"), or "" for a field without one."""
+        return t(f"schema.unit.{self.unit}", lang) if self.unit else ""
 
 
 @dataclass(frozen=True)
@@ -47,9 +46,7 @@ class Layer:
     geometry: str  # "polygon" | "point"
     fields: tuple[Field, ...]
     id_field: str
-    title_zh: str
-    title_en: str
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -65,115 +62,48 @@ class Layer:
                 return f
         raise KeyError(name)
 
+    def title(self, lang: str) -> str:
+        """The layer's title in ``lang`` ("老年助餐点" / "Elderly meal points")."""
+        return t(f"schema.title.{self.key}", lang)
+
+    @property
+    def title_zh(self) -> str:
+        return self.title("zh")
+
+    @property
+    def title_en(self) -> str:
+        return self.title("en")
+
+    def description(self, name: str, lang: str) -> str:
+        """What the field ``name`` holds, in ``lang`` (the schema table's description)."""
+        return t(f"schema.{self.key}.{name}", lang)
+
 
 SUBDISTRICTS = Layer(
     key="subdistricts",
     filename="subdistricts.geojson",
     geometry="polygon",
     id_field="code",
-    title_zh="街道",
-    title_en="Subdistricts",
     fields=(
-        Field(
-            "code", "code", True, False, "国家统计局12位统计用区划代码", "NBS 12-digit statistical code", "210213001000"
-        ),
-        Field("name_zh", "str", True, False, "中文名称", "Chinese name", "拥政街道"),
-        Field("name_en", "str", True, False, "英文名称", "English name", "Yongzheng"),
-        Field(
-            "zone",
-            "enum",
-            True,
-            False,
-            "片区（O 老城区, D 开发区, E 东部沿海, I 内陆, B 渤海侧, P 普湾片区）",
-            "Zone (O old town, D development zone, E east coast, I inland, B Bohai side, P Puwan)",
-            "O",
-            allowed=tuple(ZONES),
-        ),
-        Field(
-            "seat_lat",
-            "float",
-            True,
-            False,
-            "街道驻地纬度（WGS-84，估计值）",
-            "Seat latitude (WGS-84, estimate)",
-            "39.108",
-            min=-90,
-            max=90,
-            unit_zh="度",
-            unit_en="degrees",
-        ),
-        Field(
-            "seat_lon",
-            "float",
-            True,
-            False,
-            "街道驻地经度（WGS-84，估计值）",
-            "Seat longitude (WGS-84, estimate)",
-            "121.712",
-            min=-180,
-            max=180,
-            unit_zh="度",
-            unit_en="degrees",
-        ),
-        Field(
-            "seat_uncertainty_km",
-            "float",
-            True,
-            True,
-            "驻地位置不确定半径",
-            "Seat position uncertainty radius",
-            "1.5",
-            min=0,
-            max=50,
-            unit_zh="千米",
-            unit_en="km",
-        ),
-        Field(
-            "boundary_quality",
-            "enum",
-            True,
-            False,
-            "边界质量：schematic 示意 / official 官方",
-            "Boundary quality: schematic or official",
-            "schematic",
-            allowed=("schematic", "official"),
-        ),
-        Field(
-            "pop_total",
-            "int",
-            False,
-            True,
-            "常住人口（留空=未知）",
-            "Resident population (empty = unknown)",
-            "",
-            min=0,
-            max=5_000_000,
-            unit_zh="人",
-            unit_en="people",
-        ),
-        Field(
-            "pop_60plus",
-            "int",
-            False,
-            True,
-            "60岁及以上人口（留空=未知）",
-            "Residents aged 60+ (empty = unknown)",
-            "",
-            min=0,
-            max=5_000_000,
-            unit_zh="人",
-            unit_en="people",
-        ),
+        Field("code", "code", True, False, "210213001000"),
+        Field("name_zh", "str", True, False, "拥政街道"),
+        Field("name_en", "str", True, False, "Yongzheng"),
+        Field("zone", "enum", True, False, "O", allowed=tuple(ZONES)),
+        Field("seat_lat", "float", True, False, "39.108", min=-90, max=90, unit="degrees"),
+        Field("seat_lon", "float", True, False, "121.712", min=-180, max=180, unit="degrees"),
+        Field("seat_uncertainty_km", "float", True, True, "1.5", min=0, max=50, unit="km"),
+        Field("boundary_quality", "enum", True, False, "schematic", allowed=("schematic", "official")),
+        Field("pop_total", "int", False, True, "", min=0, max=5_000_000, unit="people"),
+        Field("pop_60plus", "int", False, True, "", min=0, max=5_000_000, unit="people"),
     ),
 )
 
-FIGURE_FIELDS = (
-    ("households", "户", "households"),
-    ("buildings", "栋", "buildings"),
-    ("institutions", "家", "institutions"),
-    ("people", "人", "people"),
-    ("centres", "个", "centres"),
-    ("meal_points", "个", "meal points"),
+#: The projects' published figures: each field's unit key is its name.
+FIGURE_NAMES = ("households", "buildings", "institutions", "people", "centres", "meal_points")
+
+#: (field, unit in Chinese, unit in English) of each published figure.
+FIGURE_FIELDS: tuple[tuple[str, str, str], ...] = tuple(
+    (name, t(f"schema.unit.{name}", "zh"), t(f"schema.unit.{name}", "en")) for name in FIGURE_NAMES
 )
 
 PROJECTS = Layer(
@@ -181,97 +111,22 @@ PROJECTS = Layer(
     filename="projects.csv",
     geometry="point",
     id_field="id",
-    title_zh="惠民实事项目",
-    title_en="Livelihood projects",
     fields=(
-        Field("id", "str", True, False, "项目编号（唯一）", "Project id (unique)", "P01"),
-        Field("sector", "enum", True, False, "领域", "Sector", "education", allowed=SECTOR_KEYS),
-        Field("name_zh", "str", True, False, "项目名称（官方）", "Official name (Chinese)", "金阳学校建设工程"),
-        Field("name_en", "str", True, False, "英文名称", "English name", "Jinyang School construction"),
-        Field("summary_zh", "str", True, True, "已公布事实摘要", "Summary of published facts (Chinese)", ""),
-        Field("summary_en", "str", True, True, "已公布事实摘要（英文）", "Summary of published facts (English)", ""),
-        Field(
-            "subdistrict_codes",
-            "codes",
-            True,
-            True,
-            "所在街道代码，用;分隔；留空=全区",
-            "Subdistrict codes separated by ';'; empty = district-wide",
-            "210213008000;210213001000",
-        ),
-        Field(
-            "lat",
-            "float",
-            True,
-            True,
-            "纬度（WGS-84）；全区项目留空",
-            "Latitude (WGS-84); empty for district-wide",
-            "39.090",
-            min=-90,
-            max=90,
-            unit_zh="度",
-            unit_en="degrees",
-        ),
-        Field(
-            "lon",
-            "float",
-            True,
-            True,
-            "经度（WGS-84）；全区项目留空",
-            "Longitude (WGS-84); empty for district-wide",
-            "121.735",
-            min=-180,
-            max=180,
-            unit_zh="度",
-            unit_en="degrees",
-        ),
-        Field(
-            "location_precision",
-            "enum",
-            True,
-            False,
-            "位置精度：site 地点 / subdistrict 街道 / district 全区",
-            "Location precision: site, subdistrict or district",
-            "site",
-            allowed=("site", "subdistrict", "district"),
-        ),
-        Field("location_note", "str", True, True, "位置说明", "Note on the location", ""),
-        Field(
-            "status",
-            "enum",
-            True,
-            False,
-            "状态",
-            "Status",
-            "completed",
-            allowed=("completed", "in_progress", "planned"),
-        ),
-        Field("completed_year", "int", True, True, "完成年份", "Year completed", "2025", min=2000, max=2100),
-        *(
-            Field(
-                name,
-                "int",
-                True,
-                True,
-                f"已公布数字：{unit_zh}",
-                f"Published figure: {unit_en}",
-                "",
-                min=0,
-                max=10_000_000,
-                unit_zh=unit_zh,
-                unit_en=unit_en,
-            )
-            for name, unit_zh, unit_en in FIGURE_FIELDS
-        ),
-        Field(
-            "figures_note",
-            "str",
-            True,
-            True,
-            "数字说明（如“6000余户”为下限）",
-            "Note on the figures (e.g. '6000+' is a lower bound)",
-            "",
-        ),
+        Field("id", "str", True, False, "P01"),
+        Field("sector", "enum", True, False, "education", allowed=SECTOR_KEYS),
+        Field("name_zh", "str", True, False, "金阳学校建设工程"),
+        Field("name_en", "str", True, False, "Jinyang School construction"),
+        Field("summary_zh", "str", True, True, ""),
+        Field("summary_en", "str", True, True, ""),
+        Field("subdistrict_codes", "codes", True, True, "210213008000;210213001000"),
+        Field("lat", "float", True, True, "39.090", min=-90, max=90, unit="degrees"),
+        Field("lon", "float", True, True, "121.735", min=-180, max=180, unit="degrees"),
+        Field("location_precision", "enum", True, False, "site", allowed=("site", "subdistrict", "district")),
+        Field("location_note", "str", True, True, ""),
+        Field("status", "enum", True, False, "completed", allowed=("completed", "in_progress", "planned")),
+        Field("completed_year", "int", True, True, "2025", min=2000, max=2100),
+        *(Field(name, "int", True, True, "", min=0, max=10_000_000, unit=name) for name in FIGURE_NAMES),
+        Field("figures_note", "str", True, True, ""),
     ),
 )
 
@@ -280,68 +135,44 @@ MEAL_POINTS = Layer(
     filename="meal_points.csv",
     geometry="point",
     id_field="id",
-    title_zh="老年助餐点",
-    title_en="Elderly meal points",
     fields=(
-        Field("id", "str", True, False, "助餐点编号（唯一）", "Meal point id (unique)", "M01"),
-        Field("name_zh", "str", True, False, "名称", "Name (Chinese)", "石城社区居家养老服务中心便民食堂"),
-        Field("name_en", "str", True, False, "英文名称", "Name (English)", "Shicheng community canteen"),
-        Field("subdistrict_code", "code", True, False, "所在街道代码", "Subdistrict code", "210213013000"),
-        Field(
-            "lat",
-            "float",
-            True,
-            False,
-            "纬度（WGS-84）",
-            "Latitude (WGS-84)",
-            "39.07",
-            min=-90,
-            max=90,
-            unit_zh="度",
-            unit_en="degrees",
-        ),
-        Field(
-            "lon",
-            "float",
-            True,
-            False,
-            "经度（WGS-84）",
-            "Longitude (WGS-84)",
-            "121.83",
-            min=-180,
-            max=180,
-            unit_zh="度",
-            unit_en="degrees",
-        ),
+        Field("id", "str", True, False, "M01"),
+        Field("name_zh", "str", True, False, "石城社区居家养老服务中心便民食堂"),
+        Field("name_en", "str", True, False, "Shicheng community canteen"),
+        Field("subdistrict_code", "code", True, False, "210213013000"),
+        Field("lat", "float", True, False, "39.07", min=-90, max=90, unit="degrees"),
+        Field("lon", "float", True, False, "121.83", min=-180, max=180, unit="degrees"),
         Field(
             "location_precision",
             "enum",
             True,
             False,
-            "位置精度：illustrative 示意 / subdistrict 街道级 / address 门牌 / surveyed 实测",
-            "Location precision: illustrative, subdistrict, address or surveyed",
             "illustrative",
             allowed=("illustrative", "subdistrict", "address", "surveyed"),
         ),
-        Field(
-            "kind",
-            "enum",
-            True,
-            True,
-            "类型：center 街道助餐服务中心 / point 社区助餐服务点",
-            "Kind: center (own kitchen) or point (catered)",
-            "point",
-            allowed=("center", "point"),
-        ),
-        Field("address", "str", False, True, "地址", "Address", "湾里西23号楼一层"),
-        Field("phone", "str", False, True, "电话", "Phone", ""),
-        Field("hours", "str", False, True, "营业时间", "Opening hours", ""),
-        Field("dine_in", "yesno", False, True, "可堂食（yes/no）", "Dine-in (yes/no)", ""),
-        Field("delivery", "yesno", False, True, "可送餐（yes/no）", "Delivery (yes/no)", ""),
-        Field("price_note", "str", False, True, "价格说明", "Price note", ""),
-        Field("source", "str", False, True, "来源", "Source", ""),
-        Field("verified_on", "date", False, True, "核实日期", "Date verified", "2025-12-31"),
+        Field("kind", "enum", True, True, "point", allowed=("center", "point")),
+        Field("address", "str", False, True, "湾里西23号楼一层"),
+        Field("phone", "str", False, True, ""),
+        Field("hours", "str", False, True, ""),
+        Field("dine_in", "yesno", False, True, ""),
+        Field("delivery", "yesno", False, True, ""),
+        Field("price_note", "str", False, True, ""),
+        Field("source", "str", False, True, ""),
+        Field("verified_on", "date", False, True, "2025-12-31"),
     ),
 )
 
 LAYERS: dict[str, Layer] = {L.key: L for L in (SUBDISTRICTS, PROJECTS, MEAL_POINTS)}
+
+
+def _check_texts(layers: dict[str, Layer]) -> None:
+    """Every layer has a title and every field a description (and its unit) in the
+    translation table: a missing text fails at import, not on a page."""
+    for layer in layers.values():
+        layer.title("zh")
+        for f in layer.fields:
+            layer.description(f.name, "zh")
+            f.unit_text("zh")
+
+
+_check_texts(LAYERS)

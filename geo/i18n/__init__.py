@@ -19,7 +19,7 @@ import importlib
 import pkgutil
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from babel import Locale
 from babel.lists import format_list
@@ -91,7 +91,10 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
     return text.format(**params) if params else text
 
 
-def join_list(items: Iterable[object], lang: str, style: str = "standard") -> str:
+ListStyle = Literal["standard", "standard-short", "or", "or-short", "unit", "unit-short", "unit-narrow"]
+
+
+def join_list(items: Iterable[object], lang: str, style: ListStyle = "standard") -> str:
     """Items joined as the language joins a list: "a, b and c" / "甲、乙和丙" (Babel's
     CLDR list patterns; ``style="or"`` for alternatives)."""
     parts = [str(x) for x in items]
@@ -101,7 +104,7 @@ def join_list(items: Iterable[object], lang: str, style: str = "standard") -> st
 def join_open(items: Iterable[object], lang: str) -> str:
     """Items joined without a final conjunction, for a list that may continue or be cut
     short: "a, b, c" / "甲、乙、丙" (the language's list separator from CLDR)."""
-    middle = _locale(normalize_lang(lang)).list_patterns["standard"]["middle"]
+    middle: str = _locale(normalize_lang(lang)).list_patterns["standard"]["middle"]
     sep = middle.replace("{0}", "").replace("{1}", "")
     return sep.join(str(x) for x in items)
 

@@ -29,6 +29,7 @@ STRINGS = {
     "dt.col.description": {"zh": "说明", "en": "Description"},
     "dt.yes": {"zh": "是", "en": "yes"},
     "dt.no": {"zh": "否", "en": "no"},
+    # the field kinds; the English texts also name the type in the validator's "expected"
     "dt.kind.str": {"zh": "文本", "en": "text"},
     "dt.kind.int": {"zh": "整数", "en": "integer"},
     "dt.kind.float": {"zh": "数字", "en": "number"},

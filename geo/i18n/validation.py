@@ -1,4 +1,4 @@
-"""Strings of the validator (geo.validate, geo.loader): each message in both languages."""
+"""Strings of the validator (geo.data.validate, geo.data.loader): each message in both languages."""
 
 STRINGS = {
     "v.level.error": {"zh": "错误", "en": "error"},
