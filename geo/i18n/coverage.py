@@ -1,4 +1,4 @@
-"""Strings of the planners' coverage page (pages/coverage.py, geo/planner.py)."""
+"""Strings of the planners' coverage page (pages/coverage.py, geo/views/coverage/, geo/maps/coverage.py)."""
 
 STRINGS = {
     "cv.title": {"zh": "覆盖分析（规划）", "en": "Coverage analysis (planning)"},

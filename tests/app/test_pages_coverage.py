@@ -10,7 +10,8 @@ import shutil
 
 import pytest
 
-from geo.data.loader import DATA_DIR
+from geo.data.loader import DATA_DIR, load_bundled
+from geo.views import coverage as pl
 from tests.support.apptest import map_js, run_app
 
 PAGE = "pages/coverage.py"
@@ -30,10 +31,23 @@ def card(at, key: str) -> str:
     return m.group(1)
 
 
+def whatif(at) -> tuple:
+    """The what-if points in the page state (one session key)."""
+    return at.session_state["cv_state"].whatif
+
+
+def tap(at, lat: float, lng: float) -> None:
+    """What the map's on_change callback records for a tap (the page applies it on the next run)."""
+    at.session_state["cv_state"] = pl.record_click(
+        at.session_state["cv_state"], {"last_clicked": {"lat": lat, "lng": lng}}
+    )[0]
+
+
 def legend(at) -> str:
     """The legend HTML the feature groups send (LegendUpdate: a JSON string in the script)."""
     js = map_js(at)
-    m = re.search(r'window.__jpLegendDyn = ("(?:[^"\\]|\\.)*");', js)
+    # the legend HTML as a JSON string literal, passed to jpLegendUpdate (or set on window.__jpLegendDyn)
+    m = re.search(r'(?:jpLegendUpdate\(|window\.__jpLegendDyn = )("(?:[^"\\]|\\.)*")', js)
     assert m, "no legend update in the map script"
     return json.loads(m.group(1))
 
@@ -46,7 +60,9 @@ def at0():
 def test_default_render_choropleth_legend_summary(at0):
     at = at0
     js = map_js(at)
-    assert js.count('"code"') >= 25 or js.count("code") >= 25
+    # one choropleth feature per subdistrict: each of the 25 codes exactly once
+    codes = re.findall(r'"properties": \{"code": "([^"]+)"', js)
+    assert sorted(codes) == sorted(map(str, load_bundled().subdistricts["code"])) and len(codes) == 25
     lg = legend(at)
     assert 'data-metric="covered_share"' in lg
     assert "R 范围内的面积比例" in lg and "R = 500 米（直线）" in lg
@@ -108,9 +124,9 @@ def test_population_metric_unavailable_with_reason(at0):
 def test_whatif_tap_updates_everything_and_remove():
     at = run_app(PAGE)
     before = card(at, "covered_area_km2")
-    at.session_state["cv_pending_click"] = {"lat": 39.45, "lng": 121.75}  # what the map's callback records
+    tap(at, 39.45, 121.75)
     _ok(at.run())
-    assert at.session_state["cv_whatif"] == [(121.75, 39.45)]
+    assert whatif(at) == ((121.75, 39.45),)
     assert card(at, "points_total") == "61" and card(at, "covered_area_km2") != before
     assert "试加点后" in summary(at)
     js = map_js(at)
@@ -120,18 +136,18 @@ def test_whatif_tap_updates_everything_and_remove():
     assert any(c.startswith("变化") for c in df.columns)
     assert any("已添加试加点 1" in s.value for s in at.success)
     # a tap outside the district is refused
-    at.session_state["cv_pending_click"] = {"lat": 38.5, "lng": 121.0}
+    tap(at, 38.5, 121.0)
     _ok(at.run())
-    assert len(at.session_state["cv_whatif"]) == 1 and any("不在" in w.value for w in at.warning)
+    assert len(whatif(at)) == 1 and any("不在" in w.value for w in at.warning)
     # typed coordinates
     at.text_input(key="cv_wi_text").set_value("39.30, 121.90")
     _ok(at.button(key="FormSubmitter:cv_wi_form-添加").click().run())
-    assert len(at.session_state["cv_whatif"]) == 2 and card(at, "points_total") == "62"
+    assert len(whatif(at)) == 2 and card(at, "points_total") == "62"
     # remove the first, then all
     _ok(at.button(key="cv_rm_0").click().run())
-    assert at.session_state["cv_whatif"] == [(121.9, 39.3)]
+    assert whatif(at) == ((121.9, 39.3),)
     _ok(at.button(key="cv_clear").click().run())
-    assert at.session_state["cv_whatif"] == [] and card(at, "points_total") == "60"
+    assert whatif(at) == () and card(at, "points_total") == "60"
     assert "试加点后" not in summary(at)
 
 
@@ -141,9 +157,9 @@ def test_whatif_on_amap_base_shifts_the_tap_back():
     at = run_app(PAGE)
     _ok(at.selectbox(key="cv_base").set_value("amap").run())
     glon, glat = wgs84_to_gcj02(121.75, 39.45)
-    at.session_state["cv_pending_click"] = {"lat": glat, "lng": glon}
+    tap(at, glat, glon)
     _ok(at.run())
-    ((lon, lat),) = at.session_state["cv_whatif"]
+    ((lon, lat),) = whatif(at)
     assert lon == pytest.approx(121.75, abs=1e-5) and lat == pytest.approx(39.45, abs=1e-5)
 
 
@@ -164,7 +180,7 @@ def test_suggestions_greedy_exact_adopt():
     text = " ".join(x.value for x in list(at.success) + list(at.warning))
     assert ("最优（已证明）" in text) or ("已被证明是最优" in text) or ("时间限制" in text)
     _ok(at.button(key="cv_sg_adopt").click().run())
-    assert len(at.session_state["cv_whatif"]) == 3 and card(at, "points_total") == "63"
+    assert len(whatif(at)) == 3 and card(at, "points_total") == "63"
     assert any("已把 3 个建议选址" in s.value for s in at.success)
 
 

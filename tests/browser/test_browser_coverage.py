@@ -89,6 +89,7 @@ def test_phone_layout(server, chromium):
 def test_exported_map_html_opens_offline(chromium, tmp_path):
     from geo.core import coverage as cv
     from geo.data.loader import load_bundled
+    from geo.maps import coverage as mp
     from geo.views import coverage as pl
 
     ds = load_bundled()
@@ -97,9 +98,9 @@ def test_exported_map_html_opens_offline(chromium, tmp_path):
     nm = pl.subdistrict_names(ds.subdistricts, "zh")
     v = pl.View()
     layers = [
-        pl.choropleth_layer(ds.subdistricts, ch, pl.tooltips(ch, nm, "zh"), "blank"),
-        pl.meal_layer(ds.meal_points, "zh", "blank", nm),
-        pl.whatif_layer([(121.75, 39.45)], v, "zh"),
+        mp.choropleth_layer(ds.subdistricts, ch, pl.tooltips(ch, nm, "zh"), "blank"),
+        mp.meal_layer(ds.meal_points, "zh", "blank", nm),
+        mp.whatif_layer([(121.75, 39.45)], v, "zh"),
     ]
     path = tmp_path / "map.html"
     path.write_bytes(pl.export_map_html(layers, pl.legend_html(ch, v, "zh", 1), "zh", "blank", "t"))

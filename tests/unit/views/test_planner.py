@@ -1,8 +1,10 @@
-"""geo.planner: view, what-if list, choropleth classes and colours, tooltips, legend, table,
-suggestions and exports (plain Python, no streamlit)."""
+"""geo.views.coverage (the coverage page's views, plain Python, no streamlit): view, page state
+and its callbacks, what-if list, choropleth classes and colours, tooltips, legend, table,
+suggestions and exports; and the page's map layers (geo.maps.coverage)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -13,6 +15,7 @@ import pytest
 from geo.core import coverage as cv
 from geo.core.datum import wgs84_to_gcj02
 from geo.data.loader import load_bundled
+from geo.maps import coverage as mp
 from geo.views import coverage as pl
 
 HOSTILE = "<img src=x onerror=alert(1)>${alert(1)}`"
@@ -56,17 +59,133 @@ def test_fingerprint_follows_data(ds):
 
 def test_whatif_add_remove(ds):
     district = pl.district_area(ds.subdistricts)
-    pts, msg = pl.add_point([], 121.9, 39.3, district)
+    pts, msg = pl.whatif_add([], 121.9, 39.3, district)
     assert msg is None and pts == [(121.9, 39.3)]
-    assert pl.add_point(pts, 121.9, 39.3, district) == (pts, "cv.wi.duplicate")
-    assert pl.add_point(pts, 120.0, 38.0, district)[1] == "cv.wi.outside"
+    assert pl.whatif_add(pts, 121.9, 39.3, district) == (pts, "cv.wi.duplicate")
+    assert pl.whatif_add(pts, 120.0, 38.0, district)[1] == "cv.wi.outside"
     full = [(121.8 + i * 1e-3, 39.3) for i in range(pl.MAX_WHATIF)]
-    assert pl.add_point(full, 121.95, 39.31, district)[1] == "cv.wi.too_many"
-    pts, _ = pl.add_point(pts, 121.8, 39.2, district)
-    assert pl.remove_point(pts, 0) == [(121.8, 39.2)]
+    assert pl.whatif_add(full, 121.95, 39.31, district)[1] == "cv.wi.too_many"
+    pts, _ = pl.whatif_add(pts, 121.8, 39.2, district)
+    assert pl.whatif_remove(pts, 0) == [(121.8, 39.2)]
     # the what-if points enter the metrics
     after = pl.points_with_whatif(ds.meal_points, pts)
     assert len(after) == len(ds.meal_points) + 2 and after["is_whatif"].sum() == 2
+
+
+# ---------------------------------------------------------------- the page state and its callbacks
+
+
+@pytest.fixture(scope="module")
+def district(ds):
+    return pl.district_area(ds.subdistricts)
+
+
+def test_state_defaults_and_widgets():
+    s = pl.PlannerState()
+    assert s.view == pl.View() and s.whatif == () and s.message is None and not s.sg_on
+    defaults = pl.widget_defaults()
+    assert set(defaults) == {*pl.WIDGETS, pl.COORDS_WIDGET}
+    assert defaults["cv_radius"] == 500 and defaults["cv_sg_focus"] == [] and defaults[pl.COORDS_WIDGET] == ""
+    # widget values come in; missing widget keys keep the state's value; an invalid view falls back
+    w = pl.from_widgets(s, {"cv_radius": 1000, "cv_sg_focus": ["210213028000"], "cv_metric": "nope"})
+    assert w.radius_m == 1000 and w.sg_focus == ("210213028000",) and w.mode == "straight"
+    assert w.view.metric == "covered_share" and w.view.radius_m == 1000
+    assert pl.widget_values(w)["cv_sg_focus"] == ["210213028000"]
+
+
+def test_state_checked_and_widget_writes():
+    s = pl.PlannerState(sg_focus=("a", "gone"), sg_weights="population")
+    c = s.checked(["a", "b"], population_ok=False)
+    assert c.sg_focus == ("a",) and c.sg_weights == "area"
+    assert s.checked(["a", "gone"], population_ok=True) == s
+    session = pl.widget_values(s)
+    writes = pl.widget_writes(session, c)
+    # the corrected values, and the focus on every run (it outlives the hidden multiselect)
+    assert writes == {"cv_sg_focus": ["a"], "cv_sg_weights": "area"}
+    assert pl.widget_writes(pl.widget_values(c), c) == {"cv_sg_focus": ["a"]}
+
+
+def test_state_add_duplicate_outside_and_limit(district):
+    s0 = pl.PlannerState()
+    s1, key = pl.add_point(s0, 121.9, 39.3, district)
+    assert key == "cv.wi.added" and s1.whatif == ((121.9, 39.3),) and s1.message == ("cv.wi.added", 1)
+    assert s0.whatif == ()  # the state is frozen: a new one is returned
+    s2, key = pl.add_point(s1, 121.9000001, 39.3, district)  # the same point to 1e-6°
+    assert key == "cv.wi.duplicate" and s2.whatif == s1.whatif and s2.message == ("cv.wi.duplicate", None)
+    s3, key = pl.add_point(s1, 120.0, 38.0, district)
+    assert key == "cv.wi.outside" and s3.whatif == s1.whatif
+    full = pl.PlannerState(whatif=tuple((121.8 + i * 1e-3, 39.3) for i in range(pl.MAX_WHATIF)))
+    s4, key = pl.add_point(full, 121.95, 39.31, district)
+    assert key == "cv.wi.too_many" and s4.whatif == full.whatif
+
+
+def test_state_remove_clear_and_message(district):
+    s, _ = pl.add_point(pl.PlannerState(), 121.9, 39.3, district)
+    s, _ = pl.add_point(s, 121.8, 39.2, district)
+    assert s.message == ("cv.wi.added", 2)
+    r, key = pl.remove_point(s, 0)
+    assert key is None and r.whatif == ((121.8, 39.2),)
+    assert pl.remove_point(s, 5)[0].whatif == s.whatif  # an index that is gone removes nothing
+    c, key = pl.clear_points(s)
+    assert key is None and c.whatif == ()
+    shown, msg = pl.take_message(s)
+    assert msg == ("cv.wi.added", 2) and shown.message is None and shown.whatif == s.whatif
+    assert pl.take_message(shown)[1] is None  # said once
+
+
+def test_state_typed_coordinates(district):
+    s, key = pl.typed_point(pl.PlannerState(), "39.30, 121.90", district)
+    assert key == "cv.wi.added" and s.whatif == ((121.9, 39.3),)
+    bad, key = pl.typed_point(s, "not a place", district)
+    assert key == "cv.wi.bad_coords" and bad.whatif == s.whatif and bad.message == ("cv.wi.bad_coords", None)
+    assert pl.typed_point(s, "121.90 39.30", district)[1] == "cv.wi.duplicate"  # lon lat works too
+
+
+def test_state_click_on_gcj02_base_is_shifted_back(district):
+    s = pl.PlannerState(base="amap")
+    glon, glat = wgs84_to_gcj02(121.75, 39.45)
+    tap = {"last_clicked": {"lat": glat, "lng": glon}}
+    s, key = pl.record_click(s, tap)
+    assert key is None and s.pending_click == tap["last_clicked"] and s.whatif == ()
+    s, key = pl.apply_click(s, district)
+    assert key == "cv.wi.added" and s.pending_click is None
+    ((lon, lat),) = s.whatif
+    assert lon == pytest.approx(121.75, abs=1e-5) and lat == pytest.approx(39.45, abs=1e-5)
+    # the map reports the same tap again (any rerun): not a new tap
+    again, _ = pl.record_click(s, tap)
+    assert again.pending_click is None and pl.apply_click(again, district) == (again, None)
+    # on a WGS-84 base the tap is taken as it is; a tap outside the district is refused
+    w, _ = pl.record_click(pl.PlannerState(), {"last_clicked": {"lat": 39.45, "lng": 121.75}})
+    assert pl.apply_click(w, district)[0].whatif == ((121.75, 39.45),)
+    out, _ = pl.record_click(pl.PlannerState(), {"last_clicked": {"lat": 38.5, "lng": 121.0}})
+    out, key = pl.apply_click(out, district)
+    assert key == "cv.wi.outside" and out.whatif == () and out.pending_click is None
+    assert pl.record_click(pl.PlannerState(), None)[0] == pl.PlannerState()
+
+
+def test_state_suggestions_exact_and_adopt():
+    s = pl.PlannerState(sg_on=True, sg_k=2, sg_focus=("210213028000",), whatif=((121.9, 39.3),))
+    call, bad = pl.suggest_call(s, "fp")
+    assert bad == [] and call.fingerprint == "fp" and call.radius_m == 500 and call.whatif == ((121.9, 39.3),)
+    assert call.request == pl.SuggestRequest(k=2, weights="area", candidates=(), focus=("210213028000",))
+    assert pl.suggest_call(pl.PlannerState(), "fp")[0] is None  # suggestions off
+    empty, bad = pl.suggest_call(pl.PlannerState(sg_on=True, sg_cmode="list", sg_text="x 1\n"), "fp")
+    assert empty is None and bad == [1]
+    # the exact solve is asked for one suggestion: it stays asked for while nothing changes
+    assert not s.wants_exact(call)
+    e, key = pl.request_exact(s, call)
+    assert key is None and e.wants_exact(call) and e.wants_exact(pl.suggest_call(e, "fp")[0])
+    assert not e.wants_exact(pl.suggest_call(e, "other data")[0])
+    assert not e.wants_exact(pl.suggest_call(dataclasses.replace(e, sg_k=3), "fp")[0])
+    # adopt: the sites suggested last become what-if points; one already there is skipped
+    sites = pd.DataFrame({"lon": [121.9, 121.8, 121.7], "lat": [39.3, 39.2, 39.1]})
+    a = pl.with_suggestions(s, sites)
+    assert a.sg_sites == ((121.9, 39.3), (121.8, 39.2), (121.7, 39.1))
+    a, key = pl.adopt_suggestions(a)
+    assert key == "cv.sg.adopted" and a.message == ("cv.sg.adopted", 2)
+    assert a.whatif == ((121.9, 39.3), (121.8, 39.2), (121.7, 39.1))
+    assert pl.with_suggestions(a, None).sg_sites == ()
+    assert pl.adopt_suggestions(pl.PlannerState())[0].message == ("cv.sg.adopted", 0)
 
 
 def test_parse_candidates():
@@ -245,27 +364,29 @@ def test_export_map_html_is_standalone(ds, metrics):
     import shapely
 
     layers = [
-        pl.choropleth_layer(ds.subdistricts, ch, pl.tooltips(ch, nm, "zh"), "blank"),
-        pl.gap_layer(shapely.to_geojson(gap), "blank"),
-        pl.meal_layer(ds.meal_points, "zh", "blank", nm),
-        pl.whatif_layer([(121.9, 39.3)], v, "zh"),
+        mp.choropleth_layer(ds.subdistricts, ch, pl.tooltips(ch, nm, "zh"), "blank"),
+        mp.gap_layer(shapely.to_geojson(gap), "blank"),
+        mp.meal_layer(ds.meal_points, "zh", "blank", nm),
+        mp.whatif_layer([(121.9, 39.3)], v, "zh"),
     ]
     html = pl.export_map_html(layers, pl.legend_html(ch, v, "zh", 1), "zh", "blank", "t").decode("utf-8")
     assert not re.search(r"<script[^>]+src=", html) and not re.search(r"<link[^>]+href=", html)
-    assert ("/app/static" not in html and "cdn" not in html.lower().replace("cdnjs", "cdn")) or True
+    assert not re.search(r"cdn|unpkg|jsdelivr", html, re.IGNORECASE)  # nothing is fetched from a CDN
     assert "/app/static" not in html
     assert "L.map(" in html and ".leaflet-container" in html  # Leaflet JS and CSS inlined
-    assert (pl.HATCH_ID in html and "cv-legend" in html and 'class=\\"cv-wi\\"' in html) or 'class="cv-wi"' in html
+    assert mp.HATCH_ID in html and "cv-legend" in html
+    # the what-if marker: its icon HTML is JSON in the script (the legend's sample symbol has no data-i)
+    assert re.search(r'class=\\?"cv-wi\\?" data-i=\\?"1\\?"', html)
 
 
 def test_layers_shift_for_gcj02(ds, metrics):
     ch = pl.choropleth(metrics, "covered_share")
     v = pl.View(base="amap")
-    fg = pl.whatif_layer([(121.9, 39.3)], v, "zh")
+    fg = mp.whatif_layer([(121.9, 39.3)], v, "zh")
     marker = next(c for c in fg._children.values() if c.__class__.__name__ == "Marker")
     glon, glat = wgs84_to_gcj02(121.9, 39.3)
     assert marker.location == pytest.approx([glat, glon])
-    cl = pl.choropleth_layer(ds.subdistricts, ch, {}, "amap")
+    cl = mp.choropleth_layer(ds.subdistricts, ch, {}, "amap")
     gj = next(c for c in cl._children.values() if c.__class__.__name__ == "GeoJson")
     x0 = gj.data["features"][0]["geometry"]["coordinates"]
     flat = np.asarray(json.dumps(x0).replace("[", "").replace("]", "").split(","), dtype=float)
