@@ -12,6 +12,7 @@ import streamlit as st
 from geo.i18n import LANGS, t
 from geo.views import shell
 from geo.views.shell import Dataset
+from ui import styles
 
 UPLOADS_KEY = "uploaded_layers"
 
@@ -127,38 +128,6 @@ def data_banner(lg: str) -> None:
     cols[1].button(t("app.back_to_bundled", lg), key="back_to_bundled", on_click=clear_uploads)
 
 
-ELDER_CSS = """
-<style>
-[data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li,
-[data-testid="stMainBlockContainer"] label, [data-testid="stWidgetLabel"] p,
-[data-testid="stMainBlockContainer"] td, [data-testid="stMainBlockContainer"] th,
-[data-testid="stMainBlockContainer"] [data-testid="stText"] {
-  font-size: 22px !important; line-height: 1.5 !important; }
-[data-testid="stMainBlockContainer"] h1 { font-size: 36px !important; }
-[data-testid="stMainBlockContainer"] h2 { font-size: 30px !important; }
-[data-testid="stMainBlockContainer"] h3 { font-size: 26px !important; }
-[data-testid="stHeaderActionElements"] { display: none !important; }
-a[data-testid^="stBaseLinkButton"], [data-testid="stMainBlockContainer"] button {
-  min-height: 60px !important; min-width: 60px !important; font-size: 22px !important; }
-[data-testid="stMainBlockContainer"] [data-baseweb="select"] > div { min-height: 60px !important; font-size: 22px !important; }
-[data-testid="stMainBlockContainer"] input { min-height: 60px !important; font-size: 22px !important; }
-[data-testid="stMainBlockContainer"] details summary { min-height: 60px !important; display: flex; align-items: center; }
-[data-testid="stMainBlockContainer"] [role="tab"] { min-height: 60px !important; min-width: 60px !important; }
-[data-testid="stMainBlockContainer"] [role="radiogroup"] label,
-[data-testid="stMainBlockContainer"] [data-testid="stCheckbox"] label { min-height: 60px !important; align-items: center; }
-</style>
-"""
-
-BASE_CSS = """
-<style>
-[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
-html, body, [data-testid="stAppViewContainer"] { font-size: 18px; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { line-height: 1.5; }
-.stButton button, .stLinkButton a { min-height: 44px; }
-</style>
-"""
-
-
 def _already_set_up() -> bool:
     """True when this script run has already drawn the shared controls."""
     try:
@@ -212,4 +181,9 @@ def page_setup() -> str:
 
 
 def apply_css() -> None:
-    st.markdown(BASE_CSS + (ELDER_CSS if st.session_state.get("elder") else ""), unsafe_allow_html=True)
+    """The page CSS of every page (ui/assets/base.css), and in the elder mode the larger
+    text and touch targets (ui/assets/elder.css): the one place that injects them."""
+    if st.session_state.get("elder"):
+        styles.inject("base", "elder")
+    else:
+        styles.inject("base")

@@ -1,4 +1,4 @@
-"""Strings of the meal-point finder page (pages/finder.py, geo/finder.py, geo/finder_map.py)."""
+"""Strings of the meal-point finder page (pages/finder.py, geo/views/finder.py, geo/maps/finder.py)."""
 
 STRINGS = {
     "fd.title": {"zh": "找助餐点", "en": "Find a meal point"},
@@ -74,6 +74,8 @@ STRINGS = {
     },
     "fd.here": {"zh": "就在附近（直线 {straight}）", "en": "Right here ({straight} in a straight line)"},
     "fd.tie_with": {"zh": "与第 {ranks} 个一样近", "en": "as near as no. {ranks}"},
+    "fd.paren": {"zh": "（{text}）", "en": "({text})"},
+    "fd.label_value": {"zh": "{label}：{value}", "en": "{label}: {value}"},
     "fd.caveat.illustrative": {
         "zh": "⚠ 位置为示意，并非真实地址（地址未公布），距离仅供参考。出发前请先打听或电话确认。",
         "en": "⚠ Illustrative position, not a real address (none was published): the distance "

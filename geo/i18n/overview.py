@@ -40,6 +40,8 @@ STRINGS = {
     "ov.kpi.covered": {"zh": "有助餐点的街道", "en": "Subdistricts with a meal point"},
     # tooltips and legend
     "ov.more": {"zh": " 等（另{n}个）", "en": " and {n} more"},
+    # between the names listed in a tooltip ("; " in English: project names may contain commas)
+    "ov.tip.sep": {"zh": "、", "en": "; "},
     "ov.tip.meals": {"zh": "助餐点 {n} 个", "en": {"one": "{n} meal point", "other": "{n} meal points"}},
     "ov.tip.projects": {
         "zh": "有具体位置的项目 {n} 项",

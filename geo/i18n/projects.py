@@ -66,4 +66,6 @@ STRINGS = {
     "pj.fig.people": {"zh": "人数", "en": "People"},
     "pj.fig.centres": {"zh": "服务中心", "en": "Centres"},
     "pj.fig.meal_points": {"zh": "助餐点", "en": "Meal points"},
+    # between the figures on one line (a semicolon: the numbers contain commas)
+    "pj.fig.sep": {"zh": "；", "en": "; "},
 }

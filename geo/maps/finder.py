@@ -1,8 +1,8 @@
 """Map pieces of the meal-point finder (no streamlit import).
 
-* :func:`finder_base_map`: the constant part (geo.mapping.base_map without its small
-  locate button, plus the subdistrict outlines, every meal point faintly, a large
-  labelled "my location" button and page-specific CSS). Build it the same way on
+* :func:`finder_base_map`: the constant part (:func:`geo.maps.base.base_map` without its
+  small locate button, plus the subdistrict outlines, every meal point faintly, a large
+  labelled "my location" button and the finder's CSS). Build it the same way on
   every run; it changes only with language, base map, elder mode or dataset.
 * :func:`result_layer`: the changing part (origin, numbered results, lines from the
   origin), passed through ``st_folium(feature_group_to_add=...)``.
@@ -13,6 +13,9 @@ turned into a map click (``map.fire('click')``), which st_folium returns as
 base map the located WGS-84 position is shifted to GCJ-02 first (the page shifts
 every click back). When location is refused or unavailable a message box in the map
 says so and names the fallback (tap the map, choose the subdistrict): never a pop-up.
+
+The script and the CSS are files in :mod:`geo.maps.assets`: ``finder_locate.js`` (with
+``finder_wgs_to_gcj.js``), ``finder.css`` and ``finder_elder.css``.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from geo.core.datum import shift_gdf, wgs84_to_gcj02
 from geo.data.escape import esc
 from geo.data.names import map_label
 from geo.i18n import t
+from geo.maps.assets import read
 from geo.maps.base import base_map, basemap_datum, meal_svg
 
 # --------------------------------------------------------------------------- browser location
@@ -69,82 +73,23 @@ def locate_messages(lang: str) -> dict[str, str]:
     return {k: t(v, lang) for k, v in LOCATE_OUTCOMES.items()}
 
 
+#: The origin ("我" marker, written in finder.css too) and the located position's accuracy circle.
 ORIGIN_COLOR = "#0B57D0"
 LINE_COLOR = "#0B57D0"
 
-#: WGS-84 -> GCJ-02 in JavaScript, the same formula as geo.datum (tested against it with node).
-JS_WGS_TO_GCJ = """
-function jpWgsToGcj(lon, lat) {
-  if (!(lon >= 72.004 && lon <= 137.8347 && lat >= 0.8293 && lat <= 55.8271)) { return [lon, lat]; }
-  var A = 6378245.0, EE = 0.00669342162296594323, PI = Math.PI;
-  var x = lon - 105.0, y = lat - 35.0, sx = Math.sqrt(Math.abs(x));
-  var common = (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
-  var dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * sx + common;
-  dlat += (20.0 * Math.sin(y * PI) + 40.0 * Math.sin(y / 3.0 * PI)) * 2.0 / 3.0;
-  dlat += (160.0 * Math.sin(y / 12.0 * PI) + 320.0 * Math.sin(y * PI / 30.0)) * 2.0 / 3.0;
-  var dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sx + common;
-  dlon += (20.0 * Math.sin(x * PI) + 40.0 * Math.sin(x / 3.0 * PI)) * 2.0 / 3.0;
-  dlon += (150.0 * Math.sin(x / 12.0 * PI) + 300.0 * Math.sin(x / 30.0 * PI)) * 2.0 / 3.0;
-  var rl = lat / 180.0 * PI, magic = 1 - EE * Math.sin(rl) * Math.sin(rl), sm = Math.sqrt(magic);
-  dlat = (dlat * 180.0) / ((A * (1 - EE)) / (magic * sm) * PI);
-  dlon = (dlon * 180.0) / (A / sm * Math.cos(rl) * PI);
-  return [lon + dlon, lat + dlat];
-}
-"""
+#: The locate script: jpWgsToGcj (the same formula as geo.core.datum) and jpFinderLocate.
+LOCATE_JS_FILES = ("finder_wgs_to_gcj.js", "finder_locate.js")
 
 
 class _Locate(MacroElement):
+    """The "my location" button and its message box (assets/finder_locate.js)."""
+
     _template = Template(
         """
 {% macro script(this, kwargs) %}
 (function(){
-  var map = {{ this._parent.get_name() }};
-  var msgs = {{ this.msgs|tojson }};
-  var gcj = {{ this.gcj|tojson }};
-  var coarseM = {{ this.coarse }};
-  """
-        + JS_WGS_TO_GCJ
-        + """
-  var box = null;
-  function say(key, m) {
-    if (!box) { return; }
-    var text = msgs[key] || key;
-    if (m !== undefined) { text = text.replace('{m}', m); }
-    box.textContent = text; box.style.display = 'block';
-    box.setAttribute('data-outcome', key);
-  }
-  var Msg = L.Control.extend({options: {position: 'bottomleft'}, onAdd: function(){
-    box = L.DomUtil.create('div', 'fd-locmsg');
-    box.setAttribute('role', 'status'); box.setAttribute('aria-live', 'polite'); box.style.display = 'none';
-    L.DomEvent.disableClickPropagation(box);
-    L.DomEvent.on(box, 'click', function(){ box.style.display = 'none'; });
-    return box; }});
-  new Msg().addTo(map);
-  var Btn = L.Control.extend({options: {position: 'topright'}, onAdd: function(){
-    var a = L.DomUtil.create('a', 'fd-locate');
-    a.href = '#'; a.setAttribute('role', 'button'); a.textContent = {{ this.label|tojson }};
-    L.DomEvent.disableClickPropagation(a);
-    L.DomEvent.on(a, 'click', function(e){
-      L.DomEvent.stop(e);
-      if (window.isSecureContext === false) { say('insecure'); return; }
-      if (!navigator.geolocation) { say('unsupported'); return; }
-      say('searching');
-      map.locate({setView: false, enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
-    });
-    return a; }});
-  new Btn().addTo(map);
-  var acc = null;
-  map.on('locationfound', function(e){
-    var ll = e.latlng;
-    if (e.accuracy > coarseM) { say('coarse', Math.round(e.accuracy)); } else { say('found'); }
-    if (gcj) { var g = jpWgsToGcj(ll.lng, ll.lat); ll = L.latLng(g[1], g[0]); }
-    if (acc) { map.removeLayer(acc); }
-    acc = L.circle(ll, {radius: e.accuracy || 0, color: '#0B57D0', weight: 1, fillOpacity: 0.08, interactive: false}).addTo(map);
-    map.fire('click', {latlng: ll});   // st_folium returns it as last_clicked, like a tap
-  });
-  map.on('locationerror', function(e){
-    say({0: 'unsupported', 1: 'denied', 2: 'unavailable', 3: 'timeout'}[e.code] || 'unavailable');
-  });
+{{ this.js }}
+  jpFinderLocate({{ this._parent.get_name() }}, {{ this.opts|tojson }});
 })();
 {% endmacro %}
 """
@@ -153,38 +98,33 @@ class _Locate(MacroElement):
     def __init__(self, lang: str, gcj: bool):
         super().__init__()
         self._name = "FdLocate"
-        self.msgs = locate_messages(lang)
-        self.gcj = gcj
-        self.coarse = int(COARSE_ACCURACY_M)
-        self.label = t("fd.loc.button", lang)
-
-
-def _css(elder: bool) -> str:
-    big = 60 if elder else 48
-    font = 20 if elder else 16
-    return f"""
-<style>
-.fd-locate {{ display: block; min-height: {big}px; min-width: {big}px; line-height: {big}px; padding: 0 14px;
-  background: #fff; color: #0B57D0 !important; font-size: {font}px; font-weight: 700; text-decoration: none;
-  border: 2px solid #0B57D0; border-radius: 10px; box-shadow: 0 1px 4px rgba(0,0,0,.35); white-space: nowrap; }}
-.fd-locmsg {{ background: #FFF8E1; color: #111; border: 2px solid #8D6E00; border-radius: 8px; padding: 8px 10px;
-  font-size: {font}px; line-height: 1.4; max-width: 300px; }}
-.jp-ctl a.jp-btn {{ width: {big}px !important; height: {big}px !important; line-height: {big}px !important; }}
-.leaflet-control-zoom a {{ width: {big}px !important; height: {big}px !important; line-height: {big}px !important;
-  font-size: {font + 8}px !important; }}
-.fd-me {{ background: {ORIGIN_COLOR}; color: #fff; border: 3px solid #fff; border-radius: 50%; width: 34px; height: 34px;
-  line-height: 28px; text-align: center; font-weight: 700; font-size: 15px; box-shadow: 0 0 0 2px {ORIGIN_COLOR}; }}
-.fd-num svg {{ filter: drop-shadow(0 1px 2px rgba(0,0,0,.5)); }}
-.fd-other {{ opacity: .55; }}
-</style>
-"""
+        self.js = "\n".join(read(name) for name in LOCATE_JS_FILES)
+        self.opts = {
+            "msgs": locate_messages(lang),
+            "gcj": gcj,
+            "coarseM": int(COARSE_ACCURACY_M),
+            "label": t("fd.loc.button", lang),
+            "color": ORIGIN_COLOR,
+        }
 
 
 class _FinderCss(MacroElement):
+    """The finder map's CSS (assets/finder.css, and finder_elder.css in the elder mode)."""
+
+    _template = Template(
+        """
+{% macro header(this, kwargs) %}
+<style>
+{{ this.css }}
+</style>
+{% endmacro %}
+"""
+    )
+
     def __init__(self, elder: bool):
         super().__init__()
         self._name = "FdCss"
-        self._template = Template("{% macro header(this, kwargs) %}" + _css(elder) + "{% endmacro %}")
+        self.css = read("finder.css") + (read("finder_elder.css") if elder else "")
 
 
 def _ll(lat: float, lon: float, gcj: bool) -> tuple[float, float]:
@@ -308,4 +248,4 @@ def result_layer(answer: MapAnswer | None, lang: str, base: str, elder: bool) ->
     return fg
 
 
-__all__ = ["JS_WGS_TO_GCJ", "finder_base_map", "result_layer"]
+__all__ = ["finder_base_map", "locate_messages", "locate_outcome", "result_layer"]

@@ -1,8 +1,11 @@
 """The meal-point finder for residents: where am I, and what is nearest.
 
-No streamlit import. The page (pages/finder.py) only reads widgets, calls this
+No streamlit import. The page (pages/finder.py) only lays out widgets, calls this
 module and draws what it returns:
 
+* :class:`PageState` and :func:`choose_subdistrict`, :func:`map_click`,
+  :func:`typed_coords`: what the page remembers, and the widget callbacks as pure
+  functions (old state in, new state out);
 * :func:`origin_from_seat`, :func:`origin_from_text`, :func:`origin_from_click`
   turn the three ways of saying "I am here" into an :class:`Origin` (WGS-84);
 * :class:`Finder` (built once per dataset) answers with an :class:`Answer`: the
@@ -11,7 +14,10 @@ module and draws what it returns:
   (empty layer, outside the district, ties, only far points, the origin's own
   subdistrict having no near point);
 * :func:`messages`, :func:`distance_line`, :func:`caveat`, :func:`detail_rows`
-  turn that answer into plain words in either language.
+  turn that answer into plain words in either language;
+* :func:`map_view`, :func:`origin_html`, :func:`results_heading` and :func:`cards`
+  give the page its map and its result cards (HTML escaped here with
+  :func:`geo.data.escape.esc`; the page passes it on unchanged).
 
 The map's locate button and its messages live in :mod:`geo.maps.finder`.
 Distances: straight line (haversine), walk = straight × 1.3 at 4.67 km/h
@@ -22,8 +28,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -32,16 +39,20 @@ from shapely.geometry import Point
 
 from geo.core.coords import CoordError as CoordError  # for the page
 from geo.core.coords import click_to_wgs84, parse_coords
-from geo.core.datum import gcj02_to_wgs84
+from geo.core.datum import gcj02_to_wgs84, wgs84_to_gcj02
 from geo.core.distance import CIRCUITY, ELDERLY_WALK_KMH, haversine_m, walk_estimate
 from geo.core.navigation import amap_walk_url, baidu_walk_url
 from geo.core.nearest import PointIndex
 from geo.data import facts
-from geo.data.names import subdistrict_names
-from geo.i18n import t
+from geo.data.escape import esc
+from geo.data.names import local_name, subdistrict_names
+from geo.i18n import join_open, t
+from geo.maps.base import basemap_datum, meal_svg
+from geo.maps.finder import finder_base_map, result_layer
 
 K_NEAREST = 5
-#: Walking distances offered for "all within" (metres of estimated walk; DESIGN §4 thresholds + 2 km).
+#: Walking distances offered for "all within" (metres of estimated walk): the coverage page's
+#: radii (GB 50180-2018 5/10/15-minute life circles, geo.core.coverage.RADII_M) and 2 km.
 WALK_RADII_M = (300, 500, 1000, 2000)
 #: At most this many results in "all within" mode (a phone list stays usable).
 MAX_WITHIN = 20
@@ -124,6 +135,66 @@ def origin_from_click(last_clicked: dict | None, base_datum: str = "wgs84") -> O
     WGS-84 when the base map draws in GCJ-02. None when there is no usable click."""
     p = click_to_wgs84(last_clicked, base_datum)
     return None if p is None else Origin("map", p[0], p[1])
+
+
+# --------------------------------------------------------------------------- page state
+
+#: Base maps offered on the page (the first is the default).
+BASES = ("blank", "osm", "amap")
+#: Datums of typed coordinates (the first is the default).
+COORD_DATUMS = ("wgs84", "gcj02")
+
+
+def base_or_default(base: str | None) -> str:
+    """``base`` if the page offers it, else the default (a stale session value stays harmless)."""
+    return base if base in BASES else BASES[0]
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What the finder page remembers between runs (the page keeps it in its session).
+
+    The callbacks below take the old state and return the new one; they never touch
+    Streamlit, so they are tested on their own.
+    """
+
+    origin: Origin | None = None
+    sub: str | None = None  # the chosen subdistrict: the subdistrict selectbox's value
+    last_click: dict | None = None  # the last map click handled (st_folium repeats it on every run)
+    coords_err: str | None = None  # translation key of the typed-coordinates error shown
+
+    def with_sub(self, sub: str | None) -> PageState:
+        """The state with the subdistrict the selectbox shows now (a widget's value can be
+        dropped by Streamlit when another page is shown; the widget is the truth)."""
+        return replace(self, sub=sub)
+
+
+def choose_subdistrict(s: PageState, code: str | None, subdistricts: gpd.GeoDataFrame | None) -> PageState:
+    """A subdistrict was chosen: start from its seat (clearing the choice keeps the origin)."""
+    if not code:
+        return replace(s, sub=code)
+    return replace(s, sub=code, origin=origin_from_seat(subdistricts, code))
+
+
+def map_click(s: PageState, click: dict | None, base: str) -> PageState:
+    """A map click (or a located position) on the base map ``base`` (its datum is shifted
+    back): a new click becomes the origin and clears the subdistrict; a click already
+    handled, or one that is not a position, changes nothing else."""
+    if not click or click == s.last_click:
+        return s
+    s = replace(s, last_click=click)
+    origin = origin_from_click(click, basemap_datum(base_or_default(base)))
+    return s if origin is None else replace(s, origin=origin, sub=None)
+
+
+def typed_coords(s: PageState, text: str | None, datum: str | None) -> PageState:
+    """Typed coordinates in ``datum``: the origin, or an error message key (the previous
+    answer stays)."""
+    try:
+        origin = origin_from_text(text or "", datum or COORD_DATUMS[0])
+    except CoordError as exc:
+        return replace(s, coords_err=exc.key)
+    return replace(s, origin=origin, sub=None, coords_err=None)
 
 
 # --------------------------------------------------------------------------- answer
@@ -342,11 +413,7 @@ class Finder:
         from_kw = {"from_lon": origin.lon, "from_lat": origin.lat} if origin.user_given else {}
         for r, (i, d) in enumerate(zip(idx, dist), start=1):
             row = self.points.iloc[int(i)].to_dict()
-            name = (
-                _text(row.get("name_zh" if lang == "zh" else "name_en"))
-                or _text(row.get("name_zh"))
-                or str(row.get("id", ""))
-            )
+            name = local_name(row, lang)
             ties = tuple(j + 1 for j, d2 in enumerate(dist) if j != r - 1 and abs(d2 - d) < TIE_TOL_M)
             lon, lat = float(row["lon"]), float(row["lat"])
             code = _text(row.get("subdistrict_code"))
@@ -417,11 +484,7 @@ def distance_line(r: Result, lang: str) -> str:
 def tie_note(r: Result, lang: str) -> str | None:
     if not r.tie_with:
         return None
-    return t(
-        "fd.tie_with",
-        lang,
-        ranks="、".join(str(x) for x in r.tie_with) if lang == "zh" else ", ".join(str(x) for x in r.tie_with),
-    )
+    return t("fd.tie_with", lang, ranks=join_open(r.tie_with, lang))
 
 
 def caveat(r: Result, lang: str) -> str | None:
@@ -540,3 +603,175 @@ def view_for(
     zoom = int(max(min_zoom, min(max_zoom, math.floor(min(zooms)))))
     center = ((max(lats) + min(lats)) / 2.0, (max(lons) + min(lons)) / 2.0)
     return center, zoom
+
+
+# --------------------------------------------------------------------------- the page's pieces
+
+#: What the page offers in "which meal points to show": the nearest, or all within a walk.
+MODES = ("nearest", *WALK_RADII_M)
+MAP_HEIGHT_PX = 360
+ELDER_MAP_HEIGHT_PX = 380
+
+
+def subdistrict_codes(subdistricts: gpd.GeoDataFrame) -> list[str]:
+    return [str(c) for c in subdistricts["code"]]
+
+
+def mode_label(mode: str | int, lang: str) -> str:
+    if mode == "nearest":
+        return t("fd.mode.nearest", lang)
+    return t("fd.mode.within", lang, r=fmt_distance(float(mode), lang))
+
+
+def answer_for(finder: Finder, origin: Origin | None, mode: str | int, lang: str) -> Answer | None:
+    """The answer for the page's mode ("nearest" or a walking radius in metres); None before
+    there is an origin."""
+    if origin is None:
+        return None
+    if mode == "nearest":
+        return finder.answer(origin, lang)
+    return finder.answer(origin, lang, mode="within", walk_radius_m=float(mode))
+
+
+def start_message(finder: Finder, lang: str) -> tuple[str, str]:
+    """(level, text) shown before there is an answer."""
+    if len(finder) == 0:
+        return "error", t("fd.msg.empty", lang)
+    return "info", t("fd.start", lang)
+
+
+@dataclass
+class MapView:
+    """What the page passes to st_folium: the constant map, the changing layer and the view."""
+
+    base_map: folium.Map
+    layer: folium.FeatureGroup
+    center: tuple[float, float] | None  # (lat, lon) in the base map's datum; None keeps the view
+    zoom: int | None
+    height: int
+
+
+def map_view(
+    answer: Answer | None,
+    lang: str,
+    base: str,
+    elder: bool,
+    subdistricts: gpd.GeoDataFrame | None,
+    meal_points: gpd.GeoDataFrame | None,
+) -> MapView:
+    """The finder's map; with an answer, centred and zoomed to show the origin and every result."""
+    base = base_or_default(base)
+    center = zoom = None
+    if answer is not None:
+        pts = [(answer.origin.lon, answer.origin.lat)] + [(r.lon, r.lat) for r in answer.results]
+        (clat, clon), zoom = view_for(pts, height_px=MAP_HEIGHT_PX)
+        if basemap_datum(base) == "gcj02":
+            clon, clat = wgs84_to_gcj02(clon, clat)
+        center = (clat, clon)
+    return MapView(
+        finder_base_map(lang, base, elder, subdistricts, meal_points),
+        result_layer(answer, lang, base, elder),
+        center,
+        zoom,
+        ELDER_MAP_HEIGHT_PX if elder else MAP_HEIGHT_PX,
+    )
+
+
+def origin_html(answer: Answer, finder: Finder, lang: str) -> str:
+    """Where the answer starts from, and the subdistrict a tapped or typed point is in."""
+    o = answer.origin
+    where = origin_label(o, finder, lang)
+    if answer.origin_code and o.kind != "seat":
+        where += " · " + t("fd.origin.in_sub", lang, sub=finder.subdistrict_name(answer.origin_code, lang))
+    return f'<div class="fd-origin">{esc(where)}</div>'
+
+
+def results_heading(a: Answer, lang: str) -> str | None:
+    """The heading over the result cards; None when there are no results."""
+    if not a.results:
+        return None
+    if a.none_within:
+        return t("fd.results.fallback", lang)
+    if a.mode == "within":
+        return t("fd.results.within", lang, r=fmt_distance(a.walk_radius_m or 0, lang), n=len(a.results) + a.truncated)
+    return t("fd.results.nearest", lang, n=len(a.results))
+
+
+@dataclass(frozen=True)
+class Link:
+    """A navigation button: st.link_button's label, url, type and icon."""
+
+    label: str
+    url: str
+    kind: str = "secondary"  # "primary" or "secondary"
+    icon: str | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    """One result as the page draws it: the head (HTML), the navigation links, the details (HTML)."""
+
+    key: str  # the bordered container's widget key
+    head_html: str
+    links: tuple[Link, ...]
+    details_html: str
+
+
+def head_html(r: Result, lang: str, elder: bool = False) -> str:
+    """Number, symbol and name; the distance line with its tie note; the precision caveat."""
+    parts = [
+        f'<div class="fd-item" data-rank="{r.rank}" data-id="{esc(r.id)}">',
+        f'<div class="fd-head">{meal_svg(34 if elder else 28, number=r.rank)}<span>{r.rank}. {esc(r.name)}</span></div>',
+        f'<div class="fd-dist">{esc(distance_line(r, lang))}',
+    ]
+    tie = tie_note(r, lang)
+    if tie:
+        parts.append(f' <span class="fd-tie">{esc(t("fd.paren", lang, text=tie))}</span>')
+    parts.append("</div>")
+    cav = caveat(r, lang)
+    if cav:
+        parts.append(f'<div class="fd-caveat">{esc(cav)}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _row_html(label_html: str, value_html: str, lang: str, cls: str = "") -> str:
+    attr = f' class="{cls}"' if cls else ""
+    return f"<div{attr}>{t('fd.label_value', lang, label=label_html, value=value_html)}</div>"
+
+
+def details_html(r: Result, lang: str, elder: bool = False) -> str:
+    """The detail rows (the phone as a tel: link), then the labels not published, in one row."""
+    rows, unpublished = [], []
+    for label, val, kind in detail_rows(r, lang, essentials_only=elder):
+        if val is None:
+            unpublished.append(esc(label))
+        elif kind == "tel":
+            tel = f'<a class="fd-tel" href="tel:{esc(r.tel)}">☎ {esc(val)}</a>'
+            rows.append(_row_html(f"<b>{esc(label)}</b>", tel, lang))
+        else:
+            rows.append(_row_html(f"<b>{esc(label)}</b>", esc(val), lang))
+    if unpublished:
+        np_ = f"<b>{esc(t('popup.not_published', lang))}</b>"
+        rows.append(_row_html(np_, join_open(unpublished, lang), lang, cls="np"))
+    return f'<div class="fd-details">{"".join(rows)}</div>'
+
+
+def nav_links(r: Result, lang: str) -> tuple[Link, ...]:
+    return (
+        Link(t("fd.nav.amap", lang), r.amap_url, kind="primary", icon=":material/directions_walk:"),
+        Link(t("fd.nav.baidu", lang), r.baidu_url),
+    )
+
+
+def cards(a: Answer, lang: str, elder: bool = False) -> list[Card]:
+    """The result cards, nearest first (the elder mode shows the essential details only)."""
+    return [
+        Card(f"fd_item_{r.rank}", head_html(r, lang, elder), nav_links(r, lang), details_html(r, lang, elder))
+        for r in a.results
+    ]
+
+
+def nav_note(a: Answer, lang: str) -> str | None:
+    """Under the cards: where the navigation starts, when it is not the origin shown."""
+    return None if not a.results or a.origin.user_given else t("fd.nav.note", lang)

@@ -1,10 +1,12 @@
 """The overview page's logic: the view (filters, base map, selection) and its URL form,
-filtering, KPIs, the display positions of markers and click -> record matching, and
-the escaped HTML of tooltips, the legend and the details panel.
+the page state kept in the session and its callbacks (pure functions from state to
+state), filtering, KPIs, the map (base, feature groups, where it moves), the display
+positions of markers and click -> record matching, the escaped HTML of tooltips, the
+legend and the details panel, and the widgets' option labels.
 
 No streamlit import: pages/overview.py reads widgets, calls this module and draws.
 Every count comes from the dataset in use (bundled or uploaded), never from constants;
-the programme total is the programme-level fact in geo.facts.
+the programme total is the programme-level fact in geo.data.facts.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+import folium
 import numpy as np
 import pandas as pd
 import shapely
@@ -24,9 +27,13 @@ from geo.data import facts
 from geo.data.escape import esc
 from geo.data.names import local_name
 from geo.data.names import subdistrict_names as subdistrict_names  # for the page
-from geo.data.schema import FIGURE_FIELDS
-from geo.i18n import t
-from geo.maps.base import BASEMAPS, DISTRICT_WIDE_ANCHOR, basemap_datum, meal_svg, sector_svg
+from geo.i18n import join_open, t
+from geo.maps.base import BASEMAPS, DISTRICT_CENTER, base_map, basemap_datum
+from geo.maps.ids import stable_ids
+from geo.maps.layers import DISTRICT_WIDE_ANCHOR, display_latlon, meal_point_layer, project_layer, subdistrict_layer
+from geo.maps.legend import LegendUpdate, overview_legend
+from geo.maps.popups import figure_texts
+from geo.maps.symbols import meal_svg, sector_svg
 
 LAYER_KEYS = ("sub", "proj", "meal")
 BASE_KEYS = tuple(BASEMAPS)
@@ -131,6 +138,170 @@ def view_to_params(view: View, scope: Scope) -> dict[str, str]:
     if view.selection:
         out["sel"] = view.selection
     return out
+
+
+def url_changes(current: Mapping[str, str], view: View, scope: Scope) -> tuple[dict[str, str], list[str]]:
+    """What to change in the URL's query parameters (``current``) so that they show ``view``:
+    the parameters to set and the ones to delete."""
+    params = view_to_params(view, scope)
+    sets = {k: params[k] for k in PARAM_KEYS if k in params and current.get(k) != params[k]}
+    drops = [k for k in PARAM_KEYS if k not in params and k in current]
+    return sets, drops
+
+
+# ---------------------------------------------------------------- page state and callbacks
+
+# the session keys the filter widgets are bound to
+WIDGET_KEYS = ("ov_sectors", "ov_sub", "ov_q", "ov_l_sub", "ov_l_proj", "ov_l_meal", "ov_base")
+LAYER_LABELS = {"sub": "layer.subdistricts", "proj": "layer.projects", "meal": "layer.meal_points"}
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What the overview page keeps in the session between runs: the filter widgets'
+    values, the selection, the last map click already handled and whether the map has
+    been moved to a subdistrict. :meth:`to_session` gives the session keys."""
+
+    sectors: tuple[str, ...]
+    subdistrict: str = ""  # the subdistrict box's value; "" is every subdistrict
+    query: str = ""  # the search box's text as typed
+    layers: tuple[str, ...] = LAYER_KEYS
+    base: str = DEFAULT_BASE
+    selection: str | None = None
+    click_sig: tuple | None = None  # (click count, lat, lng, base) of the last map click handled
+    zoomed: bool = False  # the map was moved to a subdistrict: clearing it moves back to the district
+
+    @classmethod
+    def of_view(cls, v: View, click_sig: tuple | None = None, zoomed: bool = False) -> PageState:
+        return cls(
+            sectors=tuple(v.sectors),
+            subdistrict=v.subdistrict or "",
+            query=v.query,
+            layers=tuple(v.layers),
+            base=v.base,
+            selection=v.selection,
+            click_sig=click_sig,
+            zoomed=zoomed,
+        )
+
+    @classmethod
+    def from_session(cls, session: Mapping) -> PageState | None:
+        """The state held in the session, or None when a widget key is missing (the first
+        run on this page, or a return from another page: Streamlit drops the keys of
+        widgets that were not drawn)."""
+        if any(k not in session for k in WIDGET_KEYS):
+            return None
+        return cls(
+            sectors=tuple(session["ov_sectors"]),
+            subdistrict=session["ov_sub"] or "",
+            query=session["ov_q"] or "",
+            layers=tuple(k for k in LAYER_KEYS if session[f"ov_l_{k}"]),
+            base=session["ov_base"],
+            selection=session.get("ov_sel"),
+            click_sig=session.get("ov_click_sig"),
+            zoomed=bool(session.get("ov_zoomed")),
+        )
+
+    def to_session(self) -> dict[str, object]:
+        return {
+            "ov_sectors": list(self.sectors),
+            "ov_sub": self.subdistrict,
+            "ov_q": self.query,
+            **{f"ov_l_{k}": k in self.layers for k in LAYER_KEYS},
+            "ov_base": self.base,
+            "ov_sel": self.selection,
+            "ov_click_sig": self.click_sig,
+            "ov_zoomed": self.zoomed,
+        }
+
+    def view(self) -> View:
+        return View(
+            sectors=self.sectors,
+            subdistrict=self.subdistrict or None,
+            query=clean_query(self.query),
+            layers=self.layers,
+            base=self.base,
+            selection=self.selection,
+        )
+
+    def filters_open(self, scope: Scope) -> bool:
+        """Whether the folded filters start open: when a sector, a layer or the base map
+        differs from the default (so that a shared link shows what it hides)."""
+        return self.sectors != scope.sector_keys or self.layers != LAYER_KEYS or self.base != DEFAULT_BASE
+
+
+# Written back on every run even when unchanged: a select box or multiselect comes back
+# from the browser as its options' labels, and those labels change (the counts in the
+# sector labels, the language), so the session's value is restated; the selection is
+# restated as validated against the dataset in use.
+RESTATED_KEYS = ("ov_sectors", "ov_sub", "ov_base", "ov_sel")
+
+
+def session_changes(session: Mapping, state: PageState, widgets: bool = True) -> dict[str, object]:
+    """The session entries to write so that the session holds ``state``: those that
+    differ, and the :data:`RESTATED_KEYS`. ``widgets=False`` once the widgets are drawn:
+    Streamlit forbids changing a drawn widget's value, and what changes then (a map
+    click, the map's focus) is never a filter."""
+    return {
+        k: v
+        for k, v in state.to_session().items()
+        if (widgets or k not in WIDGET_KEYS) and (k in RESTATED_KEYS or k not in session or session[k] != v)
+    }
+
+
+def fit(state: PageState, scope: Scope) -> PageState:
+    """``state`` without what the dataset in use does not have (it may have changed: an upload)."""
+    return replace(
+        state,
+        sectors=tuple(k for k in state.sectors if k in scope.sector_keys),
+        subdistrict=state.subdistrict if state.subdistrict in scope.subdistrict_codes else "",
+        base=state.base if state.base in BASE_KEYS else DEFAULT_BASE,
+        selection=scope.valid_selection(state.selection),
+    )
+
+
+def start(session: Mapping, params: Mapping[str, str], scope: Scope) -> PageState:
+    """The state at the start of a run: the session's; on the first run on this page (or
+    after another page) the view in the URL's ``params``. Fitted to the dataset in use."""
+    state = PageState.from_session(session)
+    if state is None:
+        state = PageState.of_view(
+            view_from_params(params, scope),
+            click_sig=session.get("ov_click_sig"),
+            zoomed=bool(session.get("ov_zoomed")),
+        )
+    return fit(state, scope)
+
+
+def reset(state: PageState, scope: Scope) -> PageState:
+    """The "Reset filters" button: the default view, nothing selected."""
+    return PageState.of_view(scope.default_view(), click_sig=state.click_sig, zoomed=state.zoomed)
+
+
+def pick(state: PageState, key: str | None) -> PageState:
+    """A record picked from the list beside the map (a selection key, or None)."""
+    return replace(state, selection=key)
+
+
+def clear_selection(state: PageState) -> PageState:
+    return replace(state, selection=None)
+
+
+def on_map_click(
+    state: PageState, returned: Mapping | None, positions: list[tuple[str, float, float]], subdistricts=None
+) -> PageState:
+    """A map click (what ``st_folium`` returned) selects the record under it: a marker
+    within the click tolerance, else the subdistrict when that layer is shown. A click
+    already handled (the same count and position, returned again by a rerun) changes
+    nothing, and a click on nothing keeps the selection."""
+    click = (returned or {}).get("last_object_clicked")
+    if not click:
+        return state
+    sig = ((returned or {}).get("last_object_clicked_count"), click.get("lat"), click.get("lng"), state.base)
+    if sig == state.click_sig:
+        return state
+    hit = match_click(click, state.base, positions, subdistricts if "sub" in state.layers else None)
+    return replace(state, click_sig=sig, selection=hit or state.selection)
 
 
 # ---------------------------------------------------------------- filtering
@@ -321,11 +492,63 @@ def match_click(
     return None
 
 
+# ---------------------------------------------------------------- the map
+
+
+def map_base(view: View, lang: str) -> folium.Map:
+    """The constant part of the overview map: the base map and the legend's frame. The
+    same script on every run for one language and base, so the iframe is never remounted;
+    everything that follows the filters is in :func:`map_layers`."""
+    m = base_map(lang, view.base)
+    overview_legend(lang, dynamic=True, position="topright").add_to(m)
+    return m
+
+
+def map_layers(
+    ds, view: View, projects_shown: pd.DataFrame, meals_shown: pd.DataFrame, scope: Scope, lang: str
+) -> tuple[list[folium.FeatureGroup], list[tuple[str, float, float]]]:
+    """The feature groups of the view (for ``st_folium(feature_group_to_add=...)``), the
+    last one carrying the legend's dynamic part, with stable element ids (the same script
+    for the same view: no re-render on reruns); and the clickable marker positions."""
+    proj_disp, meal_disp = display_frames(projects_shown, meals_shown)
+    positions = marker_positions(proj_disp, meal_disp, view)
+    datum = basemap_datum(view.base)
+    groups = []
+    if "sub" in view.layers:
+        tips = subdistrict_tooltips(ds, projects_shown, meals_shown, view, lang)
+        groups.append(subdistrict_layer(ds.subdistricts, lang, datum, tooltips=tips, emphasis=view.subdistrict))
+    if "proj" in view.layers:
+        groups.append(project_layer(proj_disp, lang, datum))
+    if "meal" in view.layers:
+        names = subdistrict_names(ds.subdistricts, lang)
+        groups.append(meal_point_layer(meal_disp, lang, datum, subdistrict_names=names))
+    if not groups:
+        groups.append(folium.FeatureGroup(name="legend"))
+    counts = {s: int((projects_shown["sector"] == s).sum()) for s in scope.sector_keys}
+    LegendUpdate(legend_dynamic_html(ds, view, counts, len(meals_shown), lang)).add_to(groups[-1])
+    for i, g in enumerate(groups):
+        stable_ids(g, prefix=f"fg{i}x")
+    return groups, positions
+
+
+def map_focus(state: PageState, subdistricts) -> tuple[PageState, tuple[float, float] | None, int | None]:
+    """Where the map moves (display centre and zoom, or None to leave it): to the chosen
+    subdistrict's seat, or back to the district once a subdistrict has been cleared."""
+    datum = basemap_datum(state.base)
+    if state.subdistrict:
+        row = subdistricts[subdistricts["code"] == state.subdistrict].iloc[0]
+        return replace(state, zoomed=True), display_latlon(row["seat_lat"], row["seat_lon"], datum), 12
+    if state.zoomed:
+        return state, display_latlon(*DISTRICT_CENTER, datum), 9
+    return state, None, None
+
+
 # ---------------------------------------------------------------- escaped HTML
 
 
 def _list(items: list[str], limit: int, lang: str) -> str:
-    shown = "、".join(items[:limit]) if lang == "zh" else "; ".join(items[:limit])
+    # "; " in English: project names may contain commas
+    shown = t("ov.tip.sep", lang).join(items[:limit])
     more = len(items) - limit
     return shown + (esc(t("ov.more", lang, n=more)) if more > 0 else "")
 
@@ -337,9 +560,7 @@ def subdistrict_tooltips(
     out = {}
     codes_per_project = project_codes(projects_shown)
     wide_n = int(is_district_wide(projects_shown).sum()) if "proj" in view.layers else 0
-    for code, nz, ne in zip(
-        ds.subdistricts["code"].astype(str), ds.subdistricts["name_zh"], ds.subdistricts["name_en"]
-    ):
+    for code, name in subdistrict_names(ds.subdistricts, lang).items():
         meals = (
             meals_shown[meals_shown["subdistrict_code"].astype(str) == code]
             if "meal" in view.layers
@@ -352,7 +573,7 @@ def subdistrict_tooltips(
             else []
         )
         parts = [
-            f'<div class="jp-tip"><b>{esc(nz if lang == "zh" else ne)}</b>',
+            f'<div class="jp-tip"><b>{esc(name)}</b>',
             f"<div>{esc(t('ov.tip.meals', lang, n=len(mnames)))}"
             + (f": {_list(mnames, limit, lang)}" if mnames else "")
             + "</div>",
@@ -394,15 +615,6 @@ def legend_dynamic_html(ds, view: View, counts_shown: dict[str, int], meals_n: i
     return "".join(rows)
 
 
-def _figures(row, lang: str) -> list[str]:
-    out = []
-    for name, unit_zh, unit_en in FIGURE_FIELDS:
-        v = row.get(name)
-        if v is not None and not pd.isna(v):
-            out.append(f"{int(v):,} {unit_zh if lang == 'zh' else unit_en}")
-    return out
-
-
 def _val(v, lang: str) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)) or (not isinstance(v, str) and pd.isna(v)) or v == "":
         return t("popup.not_published", lang)
@@ -416,8 +628,8 @@ def _dl(rows: list[tuple[str, str]]) -> str:
 def project_details_html(row, ds, lang: str) -> str:
     names = subdistrict_names(ds.subdistricts, lang)
     codes = [c for c in str(row.get("subdistrict_codes") or "").split(";") if c.strip()]
-    where = "、".join(names.get(c, c) for c in codes) if codes else t("ov.d.district_wide", lang)
-    figs = _figures(row, lang)
+    where = join_open((names.get(c, c) for c in codes), lang) if codes else t("ov.d.district_wide", lang)
+    figs = figure_texts(row, lang)
     fig_txt = "; ".join(figs) if figs else t("popup.not_published", lang)
     note = row.get("figures_note")
     if figs and isinstance(note, str) and note:
@@ -426,7 +638,7 @@ def project_details_html(row, ds, lang: str) -> str:
     lnote = row.get("location_note")
     if isinstance(lnote, str) and lnote:
         prec += f" — {lnote}"
-    summary = row.get("summary_zh" if lang == "zh" else "summary_en")
+    summary = row.get("summary_zh" if lang == "zh" else "summary_en")  # the summary in the reader's language
     status = row.get("status")
     year = row.get("completed_year")
     status_txt = t(f"ov.status.{status}", lang) if isinstance(status, str) else t("popup.not_published", lang)
@@ -477,7 +689,7 @@ def district_wide_details_html(projects_shown: pd.DataFrame, lang: str) -> str:
     wide = projects_shown[is_district_wide(projects_shown)]
     items = []
     for _, r in wide.iterrows():
-        figs = _figures(r, lang)
+        figs = figure_texts(r, lang)
         items.append(
             f"<li>{sector_svg(r['sector'], 18)} <b>{esc(local_name(r, lang))}</b>"
             f' <span class="muted">({esc(t("sector." + r["sector"], lang))})</span>'
@@ -525,3 +737,41 @@ def pick_options(projects_shown, meals_shown, view: View, lang: str) -> dict[str
         for _, r in meals_shown.iterrows():
             out[f"m:{r['id']}"] = t("ov.pick.meal", lang, name=local_name(r, lang))
     return out
+
+
+def pick_list(projects_shown, meals_shown, view: View, names: Mapping[str, str], lang: str) -> dict[str, str]:
+    """The options of the list beside the map: :func:`pick_options`, plus the current
+    selection when the map does not show it (a subdistrict, or a record filtered out);
+    ``names`` are the subdistricts' names ({code: name})."""
+    options = pick_options(projects_shown, meals_shown, view, lang)
+    sel = view.selection
+    if sel and sel not in options:
+        kind, _, ident = sel.partition(":")
+        options[sel] = t("ov.pick.sub", lang, name=names.get(ident, ident)) if kind == "s" else sel
+    return options
+
+
+# ---------------------------------------------------------------- widget labels
+
+
+def filters_title(lang: str) -> str:
+    """The title of the folded filters: what they hold."""
+    return f"{t('ov.filters', lang)}: {t('ov.f.sectors', lang)} · {t('ov.f.layers', lang)} · {t('ov.f.base', lang)}"
+
+
+def sector_options(counts: Mapping[str, int], scope: Scope, lang: str) -> dict[str, str]:
+    """Sector key -> "glyph name (number of projects)", for the sector picker."""
+    return {
+        k: f"{facts.SECTOR_BY_KEY[k].symbol} {t('sector.' + k, lang)} ({counts.get(k, 0)})" for k in scope.sector_keys
+    }
+
+
+def subdistrict_options(scope: Scope, names: Mapping[str, str], lang: str) -> dict[str, str]:
+    """The subdistrict box's options: "" (every subdistrict, with their number), then each code."""
+    first = t("ov.f.all_subdistricts.n", lang, n=len(scope.subdistrict_codes))
+    return {"": first, **{c: names.get(c, c) for c in scope.subdistrict_codes}}
+
+
+def base_options(lang: str) -> dict[str, str]:
+    """Base map key -> its name."""
+    return {b: t(f"map.base.{b}", lang) for b in BASE_KEYS}

@@ -1,4 +1,5 @@
-"""The projects page's logic: table, search, filters, counts by sector, footprints.
+"""The projects page's logic: headline figures, the chart by sector, the table, search,
+filters, the detail view's text and the project's footprint map.
 
 Plain Python (no streamlit). Works on whatever projects layer is in use (bundled
 or uploaded). No per-project investment exists: only the programme total is shown.
@@ -6,18 +7,24 @@ or uploaded). No per-project investment exists: only the programme total is show
 
 from __future__ import annotations
 
+import altair as alt
 import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
 
 from geo.data import facts
+from geo.data.names import local_name, name_column
 from geo.data.names import subdistrict_names as subdistrict_names  # for the page
 from geo.data.schema import FIGURE_FIELDS
-from geo.i18n import t
-from geo.maps.base import base_map, project_layer, subdistrict_layer
+from geo.i18n import join_open, t
+from geo.maps.base import base_map
+from geo.maps.layers import project_layer, subdistrict_layer
 
 PRECISIONS = ("site", "subdistrict", "district")
+SECTOR_KEYS = facts.SECTOR_KEYS  # the sector filter's options, in the programme's order
+# the table's visible columns (their headers are the keys "pj.col.<column>")
+TABLE_COLUMNS = ("id", "sector", "name", "name_other", "subdistricts", "precision", "status", "year", "figures")
 
 
 def _codes(v) -> list[str]:
@@ -37,26 +44,30 @@ def figures(row, lang: str) -> list[tuple[str, int]]:
 
 
 def figures_text(row, lang: str) -> str:
-    sep = "；" if lang == "zh" else "; "
-    return sep.join(f"{label} {value:,}" for label, value in figures(row, lang))
+    """The figures on one line (a semicolon between them: the numbers contain commas)."""
+    return t("pj.fig.sep", lang).join(f"{label} {value:,}" for label, value in figures(row, lang))
+
+
+def _other_name(row, lang: str) -> str:
+    """The record's name in the other language (the table and the detail show both)."""
+    return row[name_column("en" if lang == "zh" else "zh")]
 
 
 def table(projects: gpd.GeoDataFrame, subdistricts: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     """One row per project with display columns (plain text; shown with st.dataframe)."""
     names = subdistrict_names(subdistricts, lang)
-    zh = lang == "zh"
     both = {c: f"{z} {e}" for c, z, e in zip(subdistricts["code"], subdistricts["name_zh"], subdistricts["name_en"])}
     rows = []
     for _, r in projects.iterrows():
         codes = _codes(r.get("subdistrict_codes"))
-        where = ("、" if zh else ", ").join(names.get(c, c) for c in codes) if codes else t("pj.district_wide", lang)
+        where = join_open((names.get(c, c) for c in codes), lang) if codes else t("pj.district_wide", lang)
         rows.append(
             {
                 "id": r["id"],
                 "sector_key": r["sector"],
                 "sector": t(f"sector.{r['sector']}", lang),
-                "name": r["name_zh"] if zh else r["name_en"],
-                "name_other": r["name_en"] if zh else r["name_zh"],
+                "name": local_name(r, lang),
+                "name_other": _other_name(r, lang),
                 "subdistricts": where,
                 "codes": ";".join(codes),
                 "precision_key": r["location_precision"],
@@ -170,16 +181,13 @@ def footprint_map(row, subdistricts: gpd.GeoDataFrame, lang: str) -> folium.Map:
 
 def detail_lines(row, subdistricts: gpd.GeoDataFrame, lang: str) -> dict:
     """The detail view's text (plain; the page renders it as text, never as HTML)."""
-    zh = lang == "zh"
     fp, wide = footprint(row, subdistricts)
     names = subdistrict_names(subdistricts, lang)
-    where = (
-        t("pj.district_wide_long", lang) if wide else ("、" if zh else ", ").join(names.get(c, c) for c in fp["code"])
-    )
-    summary = row.get("summary_zh" if zh else "summary_en")
+    where = t("pj.district_wide_long", lang) if wide else join_open((names.get(c, c) for c in fp["code"]), lang)
+    summary = row.get("summary_zh" if lang == "zh" else "summary_en")  # the summary in the reader's language
     return {
-        "name": row["name_zh"] if zh else row["name_en"],
-        "name_other": row["name_en"] if zh else row["name_zh"],
+        "name": local_name(row, lang),
+        "name_other": _other_name(row, lang),
         "sector": t(f"sector.{row['sector']}", lang),
         "summary": "" if summary is None or pd.isna(summary) else str(summary),
         "where": where,
@@ -213,15 +221,98 @@ def programme_total_note(lang: str) -> str:
     return t("pj.total_note", lang, **_total_params())
 
 
+def metrics(projects: pd.DataFrame, lang: str) -> list[tuple[str, object]]:
+    """The headline figures: (label, value) for the number of projects, of sectors, and
+    the programme total."""
+    return [
+        (t("pj.count", lang), len(projects)),
+        (t("pj.sectors", lang), projects["sector"].nunique()),
+        (t("pj.total", lang), programme_total(lang)),
+    ]
+
+
+def sector_chart(projects: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """Projects by sector as bars in the sector's colour, each labelled with the sector's
+    glyph and the number (never colour alone)."""
+    counts = sector_counts(projects, lang)
+    counts["label"] = counts["symbol"] + " " + counts["count"].astype(str)
+    x = alt.X("sector:N", sort=list(counts["sector"]), title=t("pj.chart.sector", lang), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("count:Q", title=t("pj.chart.count", lang), axis=alt.Axis(tickMinStep=1))
+    bars = (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "sector:N", scale=alt.Scale(domain=list(counts["sector"]), range=list(counts["color"])), legend=None
+            ),
+            tooltip=[
+                alt.Tooltip("sector:N", title=t("pj.chart.sector", lang)),
+                alt.Tooltip("count:Q", title=t("pj.chart.count", lang)),
+            ],
+        )
+    )
+    text = alt.Chart(counts).mark_text(dy=-10, fontSize=16, fontWeight="bold").encode(x=x, y=y, text="label:N")
+    return bars + text
+
+
+def column_labels(lang: str) -> dict[str, str]:
+    """The table's column headers."""
+    return {c: t(f"pj.col.{c}", lang) for c in TABLE_COLUMNS}
+
+
+def pick_labels(table_all: pd.DataFrame, shown: pd.DataFrame) -> dict[str, str]:
+    """The detail view's choices: the projects shown (every project when none is), each as
+    "id · name"."""
+    label = dict(zip(table_all["id"], table_all["id"] + " · " + table_all["name"]))
+    ids = list(shown["id"]) or list(table_all["id"])
+    return {i: label.get(i, i) for i in ids}
+
+
+def detail_blocks(row, subdistricts: gpd.GeoDataFrame, lang: str) -> list[tuple[str, str]]:
+    """The detail view as ("text" | "heading", plain text) blocks, in order. Data strings
+    are plain text: the page shows them with st.text, never as markdown or HTML."""
+    d = detail_lines(row, subdistricts, lang)
+    out = [
+        ("text", d["name"]),
+        ("text", d["name_other"]),
+        ("text", f"{t('pj.col.sector', lang)}: {d['sector']}"),
+        ("text", f"{t('pj.detail.status', lang)}: {d['status']}" + (f" ({d['year']})" if d["year"] else "")),
+        ("text", f"{t('pj.detail.where', lang)}: {d['where']}"),
+        ("text", f"{t('pj.detail.precision', lang)}: {d['precision']}"),
+    ]
+    if d["location_note"]:
+        out.append(("text", f"{t('pj.detail.note', lang)}: {d['location_note']}"))
+    if d["summary"]:
+        out += [("heading", t("pj.detail.summary", lang)), ("text", d["summary"])]
+    out.append(("heading", t("pj.detail.figures", lang)))
+    if d["figures"]:
+        out += [("text", f"{k}: {v:,}") for k, v in d["figures"]]
+        if d["figures_note"]:
+            out.append(("text", f"{t('pj.detail.figures_note', lang)}: {d['figures_note']}"))
+    else:
+        out.append(("text", t("pj.detail.no_figures", lang)))
+    return out
+
+
 __all__ = [
     "PRECISIONS",
+    "SECTOR_KEYS",
+    "TABLE_COLUMNS",
+    "column_labels",
+    "detail_blocks",
     "detail_lines",
     "figures",
     "footprint",
     "footprint_map",
+    "metrics",
+    "pick_labels",
     "programme_total",
     "programme_total_note",
     "search_filter",
+    "sector_chart",
     "sector_counts",
+    "subdistrict_names",
     "table",
 ]

@@ -15,10 +15,17 @@ import geopandas as gpd
 from geo.data.loader import DATA_DIR, load_bundled
 from geo.data.loader import Dataset as Dataset  # for ui/state
 from geo.data.schema import LAYERS
-from geo.i18n import t
+from geo.i18n import join_open, t
 from geo.maps.base import ensure_static_assets as ensure_static_assets  # for ui/state
 
-__all__ = ["Dataset", "default_dataset", "ensure_static_assets", "uploaded_layers_text", "with_uploads"]
+__all__ = [
+    "Dataset",
+    "default_dataset",
+    "ensure_static_assets",
+    "layer_title",
+    "uploaded_layers_text",
+    "with_uploads",
+]
 
 
 def default_dataset() -> Dataset:
@@ -36,13 +43,15 @@ def with_uploads(ds: Dataset, uploads: Mapping[str, tuple[gpd.GeoDataFrame, str]
     return ds
 
 
+def layer_title(key: str, lang: str) -> str:
+    """A layer's title in the reader's language ("老年助餐点" / "Elderly meal points")."""
+    layer = LAYERS[key]
+    return layer.title_zh if lang == "zh" else layer.title_en  # the schema holds both titles
+
+
 def uploaded_layers_text(ds: Dataset, lang: str) -> str:
     """The banner text naming the layers replaced by uploads ("" when all are bundled)."""
     if ds.is_bundled:
         return ""
-    names = ", ".join(
-        f"{LAYERS[k].title_zh if lang == 'zh' else LAYERS[k].title_en} ({v})"
-        for k, v in ds.sources.items()
-        if v != "bundled"
-    )
+    names = join_open((f"{layer_title(k, lang)} ({v})" for k, v in ds.sources.items() if v != "bundled"), lang)
     return t("app.data_banner", lang, layers=names)

@@ -34,3 +34,19 @@ def test_map_assets_are_local():
     links = args["js_links"] + args["css_links"]
     assert links and all(link.startswith("/app/static/vendor/") for link in links), links
     assert "http" not in " ".join(links)
+
+
+def _styles(at) -> str:
+    return " ".join(m.value for m in at.markdown if m.value.startswith("<style>"))
+
+
+def test_page_css_comes_from_the_asset_files_and_elder_mode_adds_its_own():
+    from ui.styles import css
+
+    plain = _styles(run_app())
+    assert css("base") in plain and css("elder") not in plain
+    assert ".ovk-strip" in plain and ".st-key-ov_map" in plain  # the overview's KPI strip and phone order
+    elder = run_app(query={"elder": "1"})
+    assert css("base") in _styles(elder) and css("elder") in _styles(elder)
+    elder.toggle(key="elder_toggle").set_value(False).run()
+    assert css("elder") not in _styles(elder)

@@ -1,4 +1,6 @@
-"""The data and projects pages (AppTest): schema, downloads, uploads, session isolation."""
+"""The data and projects pages (AppTest): schema, downloads, uploads, session isolation;
+and the data page's logic (geo.views.data) and the upload banner (geo.views.shell)
+as plain Python."""
 
 from __future__ import annotations
 
@@ -7,6 +9,9 @@ from pathlib import Path
 
 from geo.data.export import to_csv
 from geo.data.loader import load_bundled
+from geo.i18n import t
+from geo.views import data as dv
+from geo.views import shell
 from tests.corpus.cases import meal_df, meal_edit
 from tests.support.apptest import run_app
 
@@ -148,3 +153,57 @@ def test_data_page_in_chinese():
     _upload(at, "meal_points", "坏.csv", meal_edit(2, lat="abc"))
     report = next(d.value for d in at.dataframe if "message" in d.value.columns)
     assert "“abc”不是数字" in " ".join(report["message"]) and "错误" in set(report["level"])
+
+
+# ---------------------------------------------------------------- geo.views.data and the banner, without Streamlit
+
+
+def test_sources_schema_and_downloads_per_layer():
+    ds = load_bundled()
+    assert dv.source_text(ds, "meal_points", "en") == "In use: the bundled data · 60 records"
+    mine = ds.replace("meal_points", ds.meal_points.head(3), "mine.csv")
+    assert "mine.csv" in dv.source_text(mine, "meal_points", "zh") and "3 条记录" in dv.source_text(
+        mine, "meal_points", "zh"
+    )
+    assert [dv.layer_title(k, "en") for k in dv.LAYER_KEYS] == [
+        "Subdistricts",
+        "Livelihood projects",
+        "Elderly meal points",
+    ]
+    assert dv.is_point_layer("meal_points") and not dv.is_point_layer("subdistricts")
+    schema = dv.schema_table("projects", "en")
+    labels = dv.column_labels(schema.columns, "dt.col", "en")
+    assert list(labels) == list(schema.columns) and all(labels.values())
+    files = dv.downloads(ds.meal_points, "meal_points", "en")
+    assert [d.label for d in files] == ["CSV", "GeoJSON", "GeoPackage", "Empty template (CSV)"]
+    assert len({d.key for d in files}) == 4 and all(d.data for d in files)
+    assert files[-1].file_name.endswith(".csv") and files[-1].mime == "text/csv"
+
+
+def test_receive_upload_valid_invalid_and_too_large():
+    ds = load_bundled()
+    result, layer = dv.receive_upload(ds, "meal_points", "mine.csv", _small_meal_points(), "f1", "en")
+    assert result.ok and layer is not None and len(layer) == 12 and result.file_id == "f1"
+    assert dv.report_status(result, "mine.csv", "en") == ("success", t("dt.upload.ok", "en", name="mine.csv"))
+    assert dv.report_status(result, "bundled", "en") is None  # valid, but another file is in use now
+    bad, layer = dv.receive_upload(ds, "meal_points", "bad.csv", meal_edit(3, lat="121.712", lon="39.108"), "f2", "en")
+    assert not bad.ok and layer is None and dv.report_status(bad, "bundled", "en")[0] == "error"
+    shown = dv.issues_table(bad.table, "en")
+    assert list(shown.columns) == list(dv.REPORT_COLUMNS) and t("v.level.error", "en") in set(shown["level"])
+    big = b"x" * (dv.MAX_UPLOAD_MB * 1024 * 1024 + 1)
+    huge, layer = dv.receive_upload(ds, "meal_points", "huge.csv", big, "f3", "en")
+    assert layer is None and huge.too_large_mb > dv.MAX_UPLOAD_MB and "20 MB" in dv.too_large_text(huge, "en")
+
+
+def test_cross_warnings_name_the_other_layer():
+    result = dv.UploadResult(ok=True, name="s.csv", cross={"meal_points": [{"level": "warning", "row": 1}]})
+    ((text, frame),) = dv.cross_warnings(result, "en")
+    assert "Elderly meal points" in text and list(frame.columns) == list(dv.REPORT_COLUMNS) and len(frame) == 1
+
+
+def test_banner_lists_uploaded_layers_in_the_reader_language():
+    ds = load_bundled()
+    assert shell.uploaded_layers_text(ds, "en") == ""
+    two = ds.replace("meal_points", ds.meal_points.head(3), "a.csv").replace("projects", ds.projects, "b.csv")
+    assert shell.uploaded_layers_text(two, "en").endswith(": Livelihood projects (b.csv), Elderly meal points (a.csv)")
+    assert shell.uploaded_layers_text(two, "zh").endswith("：惠民实事项目 (b.csv)、老年助餐点 (a.csv)")

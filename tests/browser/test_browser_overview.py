@@ -81,6 +81,8 @@ def test_desktop_default_popups_and_click_details(server, chromium, ds):
     assert count(f, "path.leaflet-interactive") >= len(ds.subdistricts)
     assert "图例" in f.locator(".jp-legend").inner_text()
     assert not f.locator(".jp-legend").evaluate("e => e.classList.contains('collapsed')")
+    # the page CSS (ui/assets/base.css): the KPI strip is a grid
+    assert page.locator(".ovk-strip").evaluate("e => getComputedStyle(e).display") == "grid"
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "overview_1280x800.png"))
     # a meal point: popup, then the details panel beside the map
@@ -132,12 +134,37 @@ def test_marker_counts_follow_the_url_view(server, chromium, ds, params):
     page.context.close()
 
 
+def test_sectors_survive_a_search_that_changes_their_counts(server, chromium, ds):
+    """The sector picker's labels carry counts, and a multiselect's value comes back from
+    the browser as labels: a search that changes the counts must not empty the sectors."""
+    page = new_page(chromium, 1280, 800)
+    open_view(page, server)
+    located = int(ds.projects["lat"].notna().sum())
+    wait_count(page, ".jp-proj", located)
+    box = page.locator(".st-key-ov_q input")
+    box.fill("zzzz-no-such")
+    box.press("Enter")
+    wait_count(page, ".jp-meal", 0)
+    page.get_by_text("(0)").first.wait_for(state="attached")  # the labels now count 0
+    box.fill("")
+    box.press("Enter")
+    wait_count(page, ".jp-meal", len(ds.meal_points))
+    wait_count(page, ".jp-proj", located)
+    assert "sectors=" not in page.url
+    assert_clean(page)
+    page.context.close()
+
+
 def test_phone_layout_legend_folds_and_no_horizontal_scroll(server, chromium, ds):
     page = new_page(chromium, 390, 844, is_mobile=True, has_touch=True, device_scale_factor=2)
     f = open_view(page, server)
     wait_count(page, ".jp-meal", len(ds.meal_points))
     legend = f.locator(".jp-legend")
     assert legend.evaluate("e => e.classList.contains('collapsed')")  # never covers a phone's map
+    # on a phone the map comes before the filters (ui/assets/base.css)
+    order = "e => getComputedStyle(e).order"
+    assert page.locator(".st-key-ov_map").evaluate(order) == "1"
+    assert page.locator(".st-key-ov_filters").evaluate(order) == "2"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "overview_390x844.png"))

@@ -1,8 +1,10 @@
-"""Meal-point finder: geo.finder (origins, answers, edge cases, words), geo.finder_map and the page (AppTest)."""
+"""Meal-point finder: geo.views.finder (origins, answers, edge cases, words, page state and cards),
+geo.maps.finder with its asset files, and the page (AppTest)."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from urllib.parse import parse_qs, urlsplit
@@ -18,7 +20,9 @@ from geo.core.distance import haversine_m
 from geo.data import facts
 from geo.data.loader import load_bundled
 from geo.i18n import TABLE, t
-from geo.maps.finder import JS_WGS_TO_GCJ, finder_base_map, result_layer
+from geo.maps.assets import read
+from geo.maps.base import VENDOR_URL
+from geo.maps.finder import finder_base_map, result_layer
 from geo.views import finder as fd
 from tests.support.apptest import map_js, run_app
 
@@ -351,6 +355,139 @@ def test_view_for():
     assert 8 <= z_far < z_near <= 16
 
 
+# ------------------------------------------------------------------ page state (the callbacks, without Streamlit)
+
+
+def test_state_choose_subdistrict():
+    subs = _subs()
+    s = fd.choose_subdistrict(fd.PageState(), "B", subs)
+    assert s.sub == "B" and s.origin == fd.origin_from_seat(subs, "B")
+    # clearing the choice keeps the origin
+    assert fd.choose_subdistrict(s, None, subs) == fd.PageState(origin=s.origin, sub=None)
+
+
+def test_state_map_click_uses_the_base_datum():
+    start = fd.PageState(origin=fd.Origin("typed", 121.0, 39.0), sub="A", coords_err="fd.coords.range")
+    click = {"lat": 39.1, "lng": 121.7}
+    s = fd.map_click(start, click, "blank")
+    assert (s.origin.kind, s.origin.lon, s.origin.lat) == ("map", 121.7, 39.1)
+    assert s.sub is None and s.last_click == click and s.coords_err == "fd.coords.range"
+    # st_folium repeats the last click on every run: handled once
+    assert fd.map_click(fd.PageState(last_click=click), click, "blank") == fd.PageState(last_click=click)
+    assert fd.map_click(start, None, "blank") == start
+    # a click that is not a position is remembered and changes nothing else
+    bad = {"lat": None, "lng": 1}
+    assert fd.map_click(start, bad, "blank") == fd.PageState(start.origin, "A", bad, "fd.coords.range")
+    # on the Amap base (GCJ-02) the click is shifted back to WGS-84
+    g = wgs84_to_gcj02(121.7, 39.1)
+    s = fd.map_click(fd.PageState(), {"lat": g[1], "lng": g[0]}, "amap")
+    assert (s.origin.lon, s.origin.lat) == pytest.approx((121.7, 39.1), abs=1e-8)
+    assert fd.map_click(fd.PageState(), {"lat": g[1], "lng": g[0]}, "osm").origin.lon == pytest.approx(g[0])
+
+
+def test_state_typed_coordinates_with_datum():
+    seat = fd.PageState(origin=fd.origin_from_seat(_subs(), "A"), sub="A")
+    s = fd.typed_coords(seat, "hello", "wgs84")
+    assert s == fd.PageState(seat.origin, "A", None, "fd.coords.two_numbers")  # the previous answer stays
+    s = fd.typed_coords(s, "39.07, 121.75", "wgs84")
+    assert s == fd.PageState(fd.Origin("typed", 121.75, 39.07), None, None, None)
+    g = wgs84_to_gcj02(121.75, 39.07)
+    s = fd.typed_coords(fd.PageState(), f"{g[1]}, {g[0]}", "gcj02")
+    assert (s.origin.lon, s.origin.lat) == pytest.approx((121.75, 39.07), abs=1e-8)
+    assert fd.typed_coords(fd.PageState(), "", None).coords_err == "fd.coords.empty"
+
+
+# ------------------------------------------------------------------ the page's pieces
+
+
+def _tie_answer(lang):
+    """Three points, two of them equally near; one with a phone and hours."""
+    rows = [
+        {"id": "P1", "name_zh": "<b>甲</b>", "name_en": "A&B", "subdistrict_code": "A", "lat": 39.05, "lon": 121.76},
+        {"id": "P2", "name_zh": "乙", "subdistrict_code": "A", "lat": 39.05, "lon": 121.74},
+        {"id": "P3", "name_zh": "丙", "subdistrict_code": "A", "lat": 39.06, "lon": 121.75},
+    ]
+    pts = _points(rows)
+    pts.loc[0, "phone"], pts.loc[0, "hours"] = "0411-1234 <x>", "11:00-13:00"
+    return fd.Finder(pts, _subs()).answer(fd.Origin("map", 121.75, 39.05), lang)
+
+
+def test_cards_head_tie_and_caveat():
+    a = _tie_answer("zh")
+    cards = fd.cards(a, "zh")
+    assert [c.key for c in cards] == ["fd_item_1", "fd_item_2", "fd_item_3"]
+    by_id = {r.id: (r, c) for r, c in zip(a.results, cards)}
+    r1, c1 = by_id["P1"]
+    assert f'data-rank="{r1.rank}" data-id="P1"' in c1.head_html
+    assert "&lt;b&gt;甲&lt;/b&gt;" in c1.head_html and "<b>甲" not in c1.head_html
+    assert f'<span class="fd-tie">（与第 {r1.tie_with[0]} 个一样近）</span>' in c1.head_html
+    assert f'<div class="fd-caveat">{t("fd.caveat.illustrative", "zh")}</div>' in c1.head_html
+    assert "fd-tie" not in by_id["P3"][1].head_html
+    en = fd.cards(_tie_answer("en"), "en")
+    assert any('<span class="fd-tie">(as near as no. ' in c.head_html for c in en)
+    assert any("A&amp;B" in c.head_html for c in en)
+    links = c1.links
+    assert [(k.kind, k.url) for k in links] == [("primary", r1.amap_url), ("secondary", r1.baidu_url)]
+    assert links[0].label == t("fd.nav.amap", "zh") and links[0].icon == ":material/directions_walk:"
+    # ranks of a three-way tie are listed the way the language lists them
+    three = fd.Result(**{**vars(r1), "tie_with": (2, 3)})
+    assert fd.tie_note(three, "zh") == "与第 2、3 个一样近" and fd.tie_note(three, "en") == "as near as no. 2, 3"
+
+
+def test_card_details_tel_and_not_published():
+    a = _tie_answer("zh")
+    r1 = next(r for r in a.results if r.id == "P1")
+    zh = fd.details_html(r1, "zh")
+    assert zh.startswith('<div class="fd-details">')
+    assert "<div><b>营业时间</b>：11:00-13:00</div>" in zh
+    assert '<div><b>电话</b>：<a class="fd-tel" href="tel:0411-1234">☎ 0411-1234 &lt;x&gt;</a></div>' in zh
+    assert '<div class="np"><b>未公布</b>：送餐、价格、地址、堂食、类型</div>' in zh
+    en = fd.details_html(r1, "en")
+    assert '<div class="np"><b>not published</b>: Delivery, Prices, Address, Dine-in, Kind</div>' in en
+    assert "<div><b>Hours</b>: 11:00-13:00</div>" in en
+    # the elder mode lists the essentials only
+    assert "类型" not in fd.details_html(r1, "zh", elder=True)
+
+
+def test_results_heading_origin_and_notes(ds):
+    f = fd.Finder(ds.meal_points, ds.subdistricts)
+    a = f.answer(fd.Origin("map", 121.75, 39.07), "en")
+    assert fd.results_heading(a, "en") == "The 5 meal points nearest to you"
+    html = fd.origin_html(a, f, "en")
+    assert html.startswith('<div class="fd-origin">Starting point: the place you chose on the map')
+    assert " · in " in html
+    assert fd.nav_note(a, "en") is None  # a tapped point: navigation starts there
+    seat = f.answer(fd.origin_from_seat(ds.subdistricts, YONGZHENG), "zh")
+    assert " · " not in fd.origin_html(seat, f, "zh") and fd.nav_note(seat, "zh") == t("fd.nav.note", "zh")
+    w = fd.answer_for(f, seat.origin, 1000, "zh")
+    assert w.mode == "within" and not w.none_within
+    assert fd.results_heading(w, "zh") == f"步行 1.0 公里 以内的助餐点：{len(w.results)} 个"
+    far = fd.answer_for(f, a.origin, 300, "zh")
+    assert far.none_within and fd.results_heading(far, "zh") == "最近的助餐点"
+    assert fd.answer_for(f, None, "nearest", "zh") is None
+    assert [fd.mode_label(m, "en") for m in fd.MODES] == [
+        "The nearest 5",
+        "All within a 300 m walk",
+        "All within a 500 m walk",
+        "All within a 1.0 km walk",
+        "All within a 2.0 km walk",
+    ]
+    assert fd.start_message(f, "zh") == ("info", t("fd.start", "zh"))
+    assert fd.start_message(fd.Finder(ds.meal_points.iloc[0:0], ds.subdistricts), "en")[0] == "error"
+
+
+def test_map_view_centre_in_the_base_datum(ds):
+    f = fd.Finder(ds.meal_points, ds.subdistricts)
+    a = f.answer(fd.Origin("map", 121.75, 39.07), "zh")
+    v = fd.map_view(a, "zh", "blank", False, ds.subdistricts, ds.meal_points)
+    (clat, clon), zoom = fd.view_for([(121.75, 39.07)] + [(r.lon, r.lat) for r in a.results], height_px=360)
+    assert (v.center, v.zoom, v.height) == ((clat, clon), zoom, 360)
+    g = fd.map_view(a, "zh", "amap", True, ds.subdistricts, ds.meal_points)
+    assert g.center == pytest.approx(wgs84_to_gcj02(clon, clat)[::-1]) and g.height == 380
+    none = fd.map_view(None, "zh", "no such base", False, None, None)
+    assert (none.center, none.zoom) == (None, None)
+
+
 # ------------------------------------------------------------------ map pieces
 
 
@@ -359,10 +496,22 @@ def test_js_wgs_to_gcj_matches_python():
     if not node:
         pytest.skip("node is not installed")
     pts = [(121.712, 39.108), (122.3, 39.54), (121.44, 38.94), (116.4, 39.9), (139.7, 35.7)]
-    js = JS_WGS_TO_GCJ + f"console.log(JSON.stringify({json.dumps(pts)}.map(p => jpWgsToGcj(p[0], p[1]))));"
+    js = (
+        read("finder_wgs_to_gcj.js")
+        + f"console.log(JSON.stringify({json.dumps(pts)}.map(p => jpWgsToGcj(p[0], p[1]))));"
+    )
     out = json.loads(subprocess.run([node, "-e", js], capture_output=True, text=True, check=True).stdout)
     for (lon, lat), got in zip(pts, out):
         assert got == pytest.approx(list(wgs84_to_gcj02(lon, lat)), abs=1e-9)
+
+
+def test_locate_script_parses():
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node is not installed")
+    src = read("finder_wgs_to_gcj.js") + read("finder_locate.js")
+    js = f"new Function({json.dumps(src)}); console.log('ok');"  # a syntax error throws here
+    assert subprocess.run([node, "-e", js], capture_output=True, text=True, check=True).stdout.strip() == "ok"
 
 
 def test_map_layers_escape_and_shift(ds):
@@ -394,14 +543,29 @@ def test_map_layers_escape_and_shift(ds):
     glon, glat = wgs84_to_gcj02(121.75, 39.05)
     assert f"{glat:.4f}"[:6] in html_g and f"{glon:.4f}"[:7] in html_g
     m = finder_base_map("zh", "blank", True, ds.subdistricts, ds.meal_points).get_root().render()
-    assert "jp-locate" not in m and "fd-locate" in m and "min-height: 60px" in m
+    assert "fd-locate" in m and "min-height: 60px" in m  # the large button, elder-sized
+
+    def call_opts(fn, html=m):
+        """The options the map's script passes to the asset function ``fn`` (Jinja's tojson)."""
+        found = re.findall(rf"^\s*{fn}\(\w+, (.*)\);$", html, re.M)
+        assert len(found) == 1, fn
+        return json.loads(found[0])
+
+    assert call_opts("jpControls")["locate"] is None  # the base map's small locate button is left out
+    opts = call_opts("jpFinderLocate")
+    assert opts["label"] == t("fd.loc.button", "zh") and opts["gcj"] is False and opts["coarseM"] == 1000
+    assert opts["msgs"]["denied"] == t("fd.loc.denied", "zh")
+    amap = finder_base_map("en", "amap", False, None, None).get_root().render()
+    assert call_opts("jpFinderLocate", amap)["gcj"] is True  # a located position is shifted to GCJ-02
     assert "map.fire('click'" in m
-    assert "cdn" not in m.lower() or "leaflet" not in [s for s in m.split('"') if "cdn" in s.lower()]
+    # Leaflet comes from the app's own static files: every script and style sheet the map
+    # loads is local, none from a CDN or any other host
+    loaded = re.findall(r'<script[^>]*\ssrc="([^"]*)"', m) + re.findall(r'<link[^>]*\shref="([^"]*)"', m)
+    assert f"{VENDOR_URL}/leaflet/leaflet.js" in loaded, loaded
+    assert all(u.startswith(f"{VENDOR_URL}/") for u in loaded), loaded
 
 
 def test_base_map_is_identical_each_run(ds):
-    import re
-
     def norm(s):
         return re.sub(r"_[0-9a-f]{32}", "", s)
 

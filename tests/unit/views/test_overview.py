@@ -12,7 +12,7 @@ from geo.core.datum import wgs84_to_gcj02
 from geo.core.distance import haversine_m
 from geo.data import facts
 from geo.data.loader import load_bundled
-from geo.maps.base import DISTRICT_WIDE_ANCHOR
+from geo.maps.layers import DISTRICT_WIDE_ANCHOR
 from geo.views import overview as ov
 from tests.support.apptest import folium_args, run_app
 
@@ -265,6 +265,182 @@ def test_details_say_not_published_and_no_investment(ds, scope):
     assert ov.details_html(None, ds, ds.projects, ds.meal_points, v, "zh") is None
 
 
+# ---------------------------------------------------------------- page state and callbacks (no Streamlit)
+
+
+def session_of(ps: ov.PageState) -> dict:
+    return dict(ps.to_session())
+
+
+def test_page_state_round_trips_through_the_session(scope):
+    ps = ov.PageState.of_view(
+        scope.default_view().with_(sectors=("medical",), subdistrict="210213008000", layers=("meal",), base="osm"),
+        click_sig=(2, 39.1, 121.7, "osm"),
+        zoomed=True,
+    )
+    s = session_of(ps)
+    assert s["ov_sectors"] == ["medical"] and s["ov_sub"] == "210213008000" and s["ov_l_meal"] is True
+    assert s["ov_l_sub"] is False and s["ov_base"] == "osm" and s["ov_zoomed"] is True
+    assert ov.PageState.from_session(s) == ps
+    assert ps.view() == scope.default_view().with_(
+        sectors=("medical",), subdistrict="210213008000", layers=("meal",), base="osm"
+    )
+    for key in ov.WIDGET_KEYS:  # a widget key missing: the widgets were not drawn (first run, other page)
+        assert ov.PageState.from_session({k: v for k, v in s.items() if k != key}) is None
+
+
+def test_page_state_view_cleans_the_typed_query(scope):
+    ps = ov.PageState(sectors=scope.sector_keys, query="  a\x00b   c ")
+    assert ps.view().query == "ab c" and ps.query == "  a\x00b   c "
+
+
+def test_start_reads_the_url_first_then_the_session(scope):
+    params = {"sectors": "education", "sel": "p:P11", "base": "osm"}
+    first = ov.start({"ov_zoomed": True}, params, scope)
+    assert first.view() == ov.view_from_params(params, scope) and first.zoomed
+    later = ov.start(session_of(ov.PageState(sectors=("medical",))), params, scope)
+    assert later.sectors == ("medical",) and later.selection is None  # the session wins over the URL
+
+
+def test_start_drops_what_the_dataset_does_not_have(ds, scope):
+    small = ds.replace("projects", ds.projects[ds.projects["sector"] == "medical"], "mine.csv")
+    sc = ov.Scope.of(small)
+    stale = session_of(
+        ov.PageState(sectors=("education", "medical"), subdistrict="999", base="google", selection="p:P01")
+    )
+    ps = ov.start(stale, {}, sc)
+    assert ps.sectors == ("medical",) and ps.subdistrict == "" and ps.base == ov.DEFAULT_BASE
+    assert ps.selection is None
+    assert ov.fit(ps, sc) == ps
+
+
+def test_reset_pick_and_clear(scope):
+    ps = ov.PageState(
+        sectors=("medical",), query="x", layers=("sub",), base="osm", selection="m:M01", click_sig=(1,), zoomed=True
+    )
+    r = ov.reset(ps, scope)
+    assert r.view() == scope.default_view() and r.selection is None
+    assert (r.click_sig, r.zoomed) == ((1,), True)  # what the map remembers is kept
+    assert ov.pick(ps, "p:P11").selection == "p:P11" and ov.pick(ps, None).selection is None
+    assert ov.clear_selection(ps).selection is None and ov.clear_selection(ps).sectors == ("medical",)
+
+
+def test_filters_start_open_only_off_the_default(scope):
+    default = ov.PageState.of_view(scope.default_view())
+    assert not default.filters_open(scope)
+    assert ov.PageState(sectors=("medical",)).filters_open(scope)
+    assert ov.PageState(sectors=scope.sector_keys, layers=("sub", "proj")).filters_open(scope)
+    assert ov.PageState(sectors=scope.sector_keys, base="osm").filters_open(scope)
+    assert not ov.PageState(sectors=scope.sector_keys, query="x", subdistrict="210213008000").filters_open(scope)
+
+
+def test_session_changes_write_differences_and_restate_the_select_boxes(scope):
+    ps = ov.PageState.of_view(scope.default_view())
+    restated = {k: session_of(ps)[k] for k in ov.RESTATED_KEYS}
+    assert ov.session_changes(session_of(ps), ps) == restated
+    moved = ov.pick(ps, "m:M28")
+    assert ov.session_changes(session_of(ps), moved) == {**restated, "ov_sel": "m:M28"}
+    typed = ov.PageState(sectors=scope.sector_keys, query="x")
+    assert ov.session_changes(session_of(ps), typed)["ov_q"] == "x"
+    changed = ov.PageState(sectors=("medical",), selection="dw")
+    assert ov.session_changes(session_of(ps), changed, widgets=False) == {"ov_sel": "dw"}  # widgets drawn
+    assert ov.session_changes({}, ps).keys() == session_of(ps).keys()
+
+
+def test_map_click_selects_once_and_keeps_the_selection_on_nothing(ds, scope):
+    v = scope.default_view()
+    p, m = ov.display_frames(ds.projects, ds.meal_points)
+    pos = ov.marker_positions(p, m, v)
+    row = ds.meal_points[ds.meal_points["id"] == "M28"].iloc[0]
+    lon_g, lat_g = wgs84_to_gcj02(row["lon"], row["lat"])
+    ps = ov.PageState.of_view(v)
+    out = {"last_object_clicked": {"lat": lat_g, "lng": lon_g}, "last_object_clicked_count": 1}
+    hit = ov.on_map_click(ps, out, pos, ds.subdistricts)
+    assert hit.selection == "m:M28" and hit.click_sig == (1, lat_g, lon_g, "amap")
+    # the same click returned by the next rerun changes nothing (the user may have cleared it)
+    cleared = ov.clear_selection(hit)
+    assert ov.on_map_click(cleared, out, pos, ds.subdistricts) == cleared
+    # a click in the sea: no record, the selection stays
+    sea = {"last_object_clicked": {"lat": 38.5, "lng": 123.5}, "last_object_clicked_count": 2}
+    after = ov.on_map_click(hit, sea, pos, ds.subdistricts)
+    assert after.selection == "m:M28" and after.click_sig[0] == 2
+    assert ov.on_map_click(ps, None, pos) == ps and ov.on_map_click(ps, {}, pos) == ps
+
+
+def test_map_click_picks_a_subdistrict_only_when_its_layer_is_shown(ds, scope):
+    seat = ds.subdistricts[ds.subdistricts["code"] == "210213008000"].iloc[0]
+    click = {"last_object_clicked": {"lat": seat["seat_lat"] + 0.003, "lng": seat["seat_lon"]}}
+    ps = ov.PageState.of_view(scope.default_view().with_(base="osm", layers=("sub",)))
+    assert ov.on_map_click(ps, click, [], ds.subdistricts).selection == "s:210213008000"
+    no_sub = ov.PageState.of_view(scope.default_view().with_(base="osm", layers=("proj",)))
+    assert ov.on_map_click(no_sub, click, [], ds.subdistricts).selection is None
+
+
+def test_map_focus_moves_to_a_subdistrict_and_back(ds, scope):
+    ps = ov.PageState.of_view(scope.default_view().with_(base="osm"))
+    assert ov.map_focus(ps, ds.subdistricts) == (ps, None, None)
+    there = ov.PageState.of_view(scope.default_view().with_(base="osm", subdistrict="210213008000"))
+    moved, center, zoom = ov.map_focus(there, ds.subdistricts)
+    seat = ds.subdistricts[ds.subdistricts["code"] == "210213008000"].iloc[0]
+    assert moved.zoomed and zoom == 12 and center == (seat["seat_lat"], seat["seat_lon"])
+    back, center, zoom = ov.map_focus(ov.reset(moved, scope), ds.subdistricts)
+    lon_g, lat_g = wgs84_to_gcj02(121.87, 39.24)  # the default base is a GCJ-02 one
+    assert zoom == 9 and center == (lat_g, lon_g) and back.zoomed
+
+
+def test_url_changes(scope):
+    v = scope.default_view().with_(sectors=("medical",), selection="dw")
+    sets, drops = ov.url_changes({"lang": "en", "q": "old", "sel": "dw"}, v, scope)
+    assert sets == {"sectors": "medical"} and drops == ["q"]  # lang is not the view's
+    assert ov.url_changes(ov.view_to_params(v, scope), v, scope) == ({}, [])
+
+
+def test_map_layers_follow_the_view(ds, scope):
+    v = scope.default_view()
+    pr, me = ov.filter_projects(ds.projects, v), ov.filter_meal_points(ds.meal_points, v)
+    groups, positions = ov.map_layers(ds, v, pr, me, scope, "en")
+    assert len(groups) == 3 and len(positions) == 3 + 1 + 60
+    none = v.with_(layers=())
+    groups, positions = ov.map_layers(ds, none, pr, me, scope, "en")
+    assert len(groups) == 1 and positions == []  # an empty group still carries the legend's counts
+
+    def script(view):
+        m = ov.map_base(view, "en")
+        gs, _ = ov.map_layers(ds, view, pr, me, scope, "en")
+        for g in gs:
+            g.add_to(m)
+        return re.sub(r"[0-9a-f]{32}", "X", m.get_root().render())
+
+    assert script(v) == script(v)  # stable ids: the same view gives the same script
+
+
+def test_widget_labels(ds, scope):
+    names = ov.subdistrict_names(ds.subdistricts, "en")
+    subs = ov.subdistrict_options(scope, names, "en")
+    assert subs[""] == "All subdistricts (25)" and subs["210213008000"] == "Zhanqian" and len(subs) == 26
+    counts = ov.sector_counts(ds.projects, scope.default_view(), scope)
+    assert ov.sector_options(counts, scope, "zh")["medical"] == "医 医疗保障 (2)"
+    assert list(ov.base_options("en")) == list(ov.BASE_KEYS) and ov.base_options("zh")["amap"] == "高德地图"
+    assert "Filters" in ov.filters_title("en") and "·" in ov.filters_title("zh")
+
+
+def test_pick_list_keeps_a_selection_the_map_does_not_show(ds, scope):
+    names = ov.subdistrict_names(ds.subdistricts, "en")
+    v = scope.default_view().with_(selection="s:210213008000")
+    opts = ov.pick_list(ds.projects, ds.meal_points, v, names, "en")
+    assert opts["s:210213008000"] == "Subdistrict: Zhanqian" and opts["dw"].startswith("District-wide")
+    hidden = v.with_(layers=("sub",), selection="m:M28")
+    assert ov.pick_list(ds.projects, ds.meal_points, hidden, names, "en") == {"m:M28": "m:M28"}
+
+
+def test_tooltip_lists_use_the_language_separator(ds, scope):
+    v = scope.default_view()
+    tips = ov.subdistrict_tooltips(ds, ds.projects, ds.meal_points, v, "zh", limit=2)
+    en = ov.subdistrict_tooltips(ds, ds.projects, ds.meal_points, v, "en", limit=2)
+    many = next(c for c, h in tips.items() if "另" in h)  # a subdistrict with more meal points than shown
+    assert "、" in tips[many] and "; " in en[many] and "more" in en[many]
+
+
 # ---------------------------------------------------------------- the page (AppTest)
 
 PID = re.compile(r'class=\\?"(?:jp-proj|jp-dw-item)\\?" data-id=\\?"([^"\\]+)')
@@ -302,6 +478,16 @@ def test_page_search_and_reset(ds):
     at.button(key="ov_reset").click().run()
     assert shown_projects(at) == ids(ds.projects) and shown_meals(at) == 60
     assert "q" not in at.query_params
+
+
+def test_page_sectors_survive_a_search_that_changes_their_counts(ds):
+    """(In a browser, the case that matters: tests/browser/test_browser_overview.py.)"""
+    at = run_app()
+    at.text_input(key="ov_q").set_value("燃气").run()  # the sector labels now count 1 and 0
+    assert shown_projects(at) == {"P06"}
+    at.text_input(key="ov_q").set_value("").run()
+    assert at.multiselect(key="ov_sectors").value == list(facts.SECTOR_KEYS)
+    assert shown_projects(at) == ids(ds.projects) and "sectors" not in at.query_params
 
 
 def test_page_url_round_trip_and_english(ds):

@@ -1,0 +1,100 @@
+"""The HTML inside the map's popups: a project, a meal point, the district-wide list.
+
+Every string from data goes through :func:`esc`: folium inserts popup HTML into a
+JavaScript template literal, so HTML escaping alone would not be enough.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo.data.escape import esc
+from geo.data.names import local_name
+from geo.data.schema import FIGURE_FIELDS
+from geo.i18n import join_open, t
+from geo.maps.symbols import sector_label, sector_svg
+
+MEAL_FIELDS = ("address", "hours", "phone", "dine_in", "delivery", "price_note")
+
+
+def _known(v) -> bool:
+    return v is not None and not pd.isna(v)
+
+
+def figure_texts(row, lang: str) -> list[str]:
+    """A project's published figures as plain text ("6,000 households"), in schema order."""
+    out = []
+    for name, unit_zh, unit_en in FIGURE_FIELDS:
+        v = row.get(name)
+        if _known(v):
+            out.append(f"{int(v):,} {unit_zh if lang == 'zh' else unit_en}")  # the unit in the reader's language
+    return out
+
+
+def project_popup_html(row, lang: str) -> str:
+    summary = row.get("summary_zh" if lang == "zh" else "summary_en")  # the summary in the reader's language
+    prec = row["location_precision"]
+    parts = [
+        f'<div class="jp-popup"><h4>{esc(local_name(row, lang))}</h4>',
+        f"<div>{sector_svg(row['sector'], 18)} {esc(sector_label(row['sector'], lang))}</div>",
+    ]
+    if summary and _known(summary):
+        parts.append(f"<p>{esc(summary)}</p>")
+    figs = figure_texts(row, lang)
+    if figs:
+        parts.append(f"<div><b>{esc(t('popup.figures', lang))}</b> " + "; ".join(esc(f) for f in figs))
+        note = row.get("figures_note")
+        if note and _known(note):
+            parts.append(f' <span class="muted">({esc(note)})</span>')
+        parts.append("</div>")
+    parts.append(f'<div class="muted">{esc(t("popup.precision", lang))}: {esc(t("precision." + prec, lang))}')
+    note = row.get("location_note")
+    if note and _known(note):
+        parts.append(f" — {esc(note)}")
+    parts.append("</div></div>")
+    return "".join(parts)
+
+
+def meal_popup_html(row, lang: str, subdistrict_name: str = "") -> str:
+    """What is known of a meal point, and once, after "not published", what is not."""
+    np_ = t("popup.not_published", lang)
+    kind = row.get("kind")
+    rows = [(t("popup.subdistrict", lang), subdistrict_name or row["subdistrict_code"])]
+    missing = []
+    if kind and _known(kind):
+        rows.append((t("popup.kind", lang), t(f"meal.kind.{kind}", lang)))
+    else:
+        missing.append(t("popup.kind", lang))
+    for col in MEAL_FIELDS:
+        v = row.get(col)
+        if not _known(v) or v == "":
+            missing.append(t(f"meal.{col}", lang))
+            continue
+        if col in ("dine_in", "delivery"):
+            v = t(f"yesno.{v}", lang)
+        rows.append((t(f"meal.{col}", lang), v))
+    cells = "".join(f"<tr><td><b>{esc(k)}</b></td><td>{esc(v)}</td></tr>" for k, v in rows)
+    miss = f"<div><b>{esc(np_)}:</b> {esc(join_open(missing, lang))}</div>" if missing else ""
+    prec = row["location_precision"]
+    return (
+        f'<div class="jp-popup"><h4>{esc(local_name(row, lang))}</h4><table>{cells}</table>{miss}'
+        f'<div class="muted">{esc(t("popup.precision", lang))}: {esc(t("meal.precision." + prec, lang))}</div></div>'
+    )
+
+
+def district_wide_popup_html(wide: pd.DataFrame, lang: str) -> str:
+    """The list of the projects without a map position, for the district-wide anchor."""
+    items = []
+    for _, r in wide.iterrows():
+        figs = figure_texts(r, lang)
+        items.append(
+            f'<li class="jp-dw-item" data-id="{esc(r["id"])}" data-sector="{esc(r["sector"])}">'
+            f"{sector_svg(r['sector'], 14)} {esc(local_name(r, lang))}"
+            + (f' <span class="muted">({esc("; ".join(figs))})</span>' if figs else "")
+            + "</li>"
+        )
+    title = t("map.district_wide", lang, n=len(wide))
+    return (
+        f'<div class="jp-popup"><h4>{esc(title)}</h4><p class="muted">{esc(t("map.district_wide_note", lang))}</p>'
+        f'<ul class="jp-dw-list">{"".join(items)}</ul></div>'
+    )
