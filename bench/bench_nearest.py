@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # repo root, for `
 from geo.core.distance import haversine_m
 from geo.core.nearest import PointIndex
 
-BBOX = (121.44, 39.0, 122.30, 39.55)  # lon0, lat0, lon1, lat1 (Jinpu, DESIGN)
+BBOX = (121.44, 39.0, 122.30, 39.55)  # lon0, lat0, lon1, lat1 (Jinpu)
 SIZES = (60, 100_000)
 N_QUERIES = 1_000
 K = 5

@@ -2,7 +2,7 @@
 injected by Playwright into every page that exists, in Chinese and English at desktop
 size and in the elder mode at phone size (390×844), in the page and inside each map
 iframe, with the WCAG 2.x A/AA rules. Then the elder mode's text sizes, line spacing,
-tap targets and contrast are read from the DOM against DESIGN §6.
+tap targets and contrast are read from the DOM against the elder-mode rules (MIIT 适老化 2021: text ≥ 18 px, up to 30 px in large mode; line spacing ≥ 1.3; contrast ≥ 4.5:1; tap targets ≥ 60×60 px).
 
 Findings that the app cannot fix are on an explicit allow-list below, each with its reason.
 """
@@ -22,7 +22,9 @@ AXE_JS = Path(__file__).resolve().parent / "a11y" / "node_modules" / "axe-core" 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not chromium_available(), reason="no chromium"),
-    pytest.mark.skipif(not AXE_JS.exists(), reason="axe-core missing: run `npm ci --prefix tests/audit/a11y` (.ci/run does)"),
+    pytest.mark.skipif(
+        not AXE_JS.exists(), reason="axe-core missing: run `npm ci --prefix tests/audit/a11y` (.ci/run does)"
+    ),
 ]
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -160,7 +162,7 @@ def test_axe_wcag_aa(server, chromium, url, lang, elder, size):
 
 @pytest.mark.parametrize("url", pages(), ids=[u or "overview" for u in pages()])
 def test_elder_mode_sizes_targets_contrast(server, chromium, url):
-    """DESIGN §6 in the elder mode on a phone: text ≥ 20 px with line spacing ≥ 1.3,
+    """The elder-mode rules (MIIT 适老化 2021) on a phone: text ≥ 20 px with line spacing ≥ 1.3,
     tap targets ≥ 60×60 px, text contrast ≥ 4.5:1."""
     page = open_page(chromium, server, url, "zh", True, PHONE)
     try:

@@ -1,7 +1,8 @@
 """Browser test harness: a Streamlit server on a free loopback port and headless
 Debian Chromium driven by Playwright, with every non-loopback request blocked.
 
-Used by the browser tests (marked ``browser``); DESIGN §9.
+Used by the browser tests (marked ``browser``): Debian's Chromium driven by Playwright, a
+Streamlit server on loopback, every other host blocked.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def streamlit_server(app: str = "app.py", env: dict | None = None, timeout: floa
         "none",
     ]
     full_env = {**os.environ, **(env or {})}
-    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"streamlit-{port}.log", "w")
+    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"streamlit-{port}.log", "w")  # noqa: SIM115 - closed below, after the server stops
     proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -34,7 +34,12 @@ def test_requirements_and_pyproject_agree():
 def test_imported_third_party_packages_are_declared():
     """Every third-party package the app imports at run time is pinned in requirements.txt."""
     req = set(pins((ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()))
-    import_names = {"fpdf": "fpdf2", "streamlit_folium": "streamlit-folium", "xstatic": "xstatic-leaflet", "jinja2": "jinja2"}
+    import_names = {
+        "fpdf": "fpdf2",
+        "streamlit_folium": "streamlit-folium",
+        "xstatic": "xstatic-leaflet",
+        "jinja2": "jinja2",
+    }
     stdlib = {
         "__future__", "argparse", "collections", "contextlib", "csv", "dataclasses", "datetime", "functools", "hashlib",
         "html", "importlib", "io", "json", "math", "os", "pathlib", "pkgutil", "re", "shutil", "string", "sys",

@@ -13,7 +13,7 @@ from geo.core.datum import gcj02_to_wgs84, in_china, shift_gdf, shift_geometry, 
 
 GEOD = Geod(ellps="WGS84")
 
-# Jinpu New Area bounding box (DESIGN): ~39.0–39.55 N, 121.44–122.30 E.
+# Jinpu New Area bounding box: ~39.0–39.55 N, 121.44–122.30 E.
 JINPU_BBOX = (121.44, 39.0, 122.30, 39.55)
 
 
@@ -105,7 +105,7 @@ def test_round_trip_1000_random_points_in_district():
 def test_shift_magnitude_in_jinpu():
     lon, lat = wgs84_to_gcj02(121.7, 39.1)
     shift = float(metres(121.7, 39.1, lon, lat))
-    assert 400.0 < shift < 500.0  # DESIGN §4: ≈440–460 m
+    assert 400.0 < shift < 500.0  # the shift in Jinpu is ≈440–460 m
 
 
 def test_shift_magnitude_across_district():

@@ -13,7 +13,7 @@ from geo.core.distance import CIRCUITY, EARTH_RADIUS_M, ELDERLY_WALK_KMH, WalkEs
 from geo.core.navigation import amap_marker_url, amap_walk_url, baidu_walk_url
 from geo.core.nearest import PointIndex
 
-LON0, LON1, LAT0, LAT1 = 121.44, 122.30, 39.0, 39.55  # Jinpu bbox (DESIGN)
+LON0, LON1, LAT0, LAT1 = 121.44, 122.30, 39.0, 39.55  # Jinpu bounding box
 
 
 def random_points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

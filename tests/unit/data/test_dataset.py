@@ -56,7 +56,7 @@ def test_each_seat_in_its_own_cell(ds):
 def test_outline_matches_design(ds):
     outline = district_outline()
     area = gpd.GeoSeries([outline], crs=4326).to_crs(M).area.iloc[0] / 1e6
-    assert 1900 < area < 2000  # DESIGN: ≈1958 km²
+    assert 1900 < area < 2000  # 金州区 in geotool-cn 3.1.0: ≈1958 km²
     minx, miny, maxx, maxy = outline.bounds
     assert (round(minx, 2), round(maxx, 2)) == (121.44, 122.30) or (121.4 < minx < 121.5 and 122.25 < maxx < 122.35)
     assert 38.9 < miny < 39.0 and 39.5 < maxy < 39.6
