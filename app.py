@@ -31,4 +31,5 @@ pages = [
 ]
 nav = st.navigation(pages)
 state.page_setup()
-nav.run()
+with state.shell_drawn():
+    nav.run()

@@ -7,12 +7,16 @@ shared read-only by every session; an upload replaces a layer in this session's
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import streamlit as st
 
 from geo.i18n import LANGS, t
 from geo.views import shell
 from geo.views.shell import Dataset
-from ui import styles
+from ui import compat, styles
 
 UPLOADS_KEY = "uploaded_layers"
 
@@ -128,38 +132,24 @@ def data_banner(lg: str) -> None:
     cols[1].button(t("app.back_to_bundled", lg), key="back_to_bundled", on_click=clear_uploads)
 
 
-def _already_set_up() -> bool:
-    """True when this script run has already drawn the shared controls."""
+class _Shell(threading.local):
+    """Per script thread: whether app.py has drawn the shared controls in this run."""
+
+    drawn: bool = False
+
+
+_SHELL = _Shell()
+
+
+@contextmanager
+def shell_drawn() -> Iterator[None]:
+    """app.py runs the page inside this block: the page's own :func:`page_setup` call
+    is then a no-op (the controls are already on the page)."""
+    _SHELL.drawn = True
     try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        ctx = get_script_run_ctx()
-        if ctx is None:
-            return False
-        keys = getattr(getattr(ctx, "shared", ctx), "widget_user_keys_this_run", None)
-        return keys is not None and "lang_select" in keys
-    except Exception:
-        return False
-
-
-def _leave_pages_directory_mode() -> None:
-    """Run every page through app.py's navigation, even on a fresh server.
-
-    Because a ``pages/`` folder exists, Streamlit starts in its old multipage mode: until
-    app.py has called ``st.navigation`` once in this process, a deep link such as
-    ``/finder`` runs the page file on its own (no page config, raw file names in the
-    sidebar). A page that finds itself run that way switches the process to
-    ``st.navigation`` mode and reruns, so app.py draws the same page properly.
-    """
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # pragma: no cover - other Streamlit versions
-        return
-    if st.get_option("global.appTest"):
-        return  # AppTest resets this flag before every run; its direct page runs are fine
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        yield
+    finally:
+        _SHELL.drawn = False
 
 
 def page_setup() -> str:
@@ -167,12 +157,12 @@ def page_setup() -> str:
     data banner) once per run, and return the language.
 
     app.py calls it before running the page, and every page calls it too: a page can be
-    run on its own (Streamlit's AppTest reruns a page script directly when a ``pages/``
-    folder exists), and the second call in a run is a no-op.
+    run on its own (Streamlit's AppTest runs a page script directly), and inside app.py's
+    :func:`shell_drawn` block the page's call is a no-op.
     """
-    if _already_set_up():
+    if _SHELL.drawn:
         return st.session_state.get("lang", "zh")
-    _leave_pages_directory_mode()
+    compat.leave_pages_directory_mode()
     static_assets()
     lg = top_controls()
     apply_css()
