@@ -175,8 +175,8 @@ class _Controls(MacroElement):
         }
 
 
-class _Css(MacroElement):
-    """The map's CSS (assets/map.css) in the page head."""
+class AssetCss(MacroElement):
+    """Style sheets from geo/maps/assets in the map page's head, in the given order."""
 
     _template = Template("""
 {% macro header(this, kwargs) %}
@@ -186,10 +186,10 @@ class _Css(MacroElement):
 {% endmacro %}
 """)
 
-    def __init__(self):
+    def __init__(self, *names: str, name: str = "JpCss"):
         super().__init__()
-        self._name = "JpCss"
-        self.css = read("map.css")
+        self._name = name
+        self.css = "".join(read(n) for n in names)
 
 
 def base_map(
@@ -216,7 +216,7 @@ def base_map(
     if url:
         folium.TileLayer(tiles=url, attr=t(attr_key, lang), name=t(f"map.base.{base}", lang), **opts).add_to(m)
     # a blank base has no tile layer at all: no tile requests, the vector layers carry the map
-    _Css().add_to(m)
+    AssetCss("map.css").add_to(m)
     _Controls(lang, locate=locate, attribution=t(attr_key, lang) if not url else "").add_to(m)
     m.fit_bounds(DISTRICT_FIT)
     return m

@@ -25,7 +25,7 @@ from geo.core.datum import wgs84_to_gcj02
 from geo.data.escape import esc
 from geo.i18n import t
 from geo.maps.assets import read
-from geo.maps.base import Legend, base_map, basemap_datum, shift_for_display
+from geo.maps.base import AssetCss, Legend, base_map, basemap_datum, shift_for_display
 
 HATCH_ID = "jp-hatch"
 NO_DATA = "#cfcfcf"  # the fill of a subdistrict without a value
@@ -71,27 +71,11 @@ class HatchDefs(MacroElement):
         self.hatch_id = HATCH_ID
 
 
-class PageCss(MacroElement):
-    """The map's CSS for the coverage page (markers and legend rows)."""
-
-    _template = Template("""
-{% macro header(this, kwargs) %}
-<style>
-{{ this.css }}
-</style>
-{% endmacro %}
-""")
-
-    def __init__(self):
-        super().__init__()
-        self.css = read("coverage.css")
-
-
 def planner_base_map(lang: str, base: str = "blank") -> folium.Map:
     """The constant map of the page: base_map + hatch pattern + page CSS + a dynamic legend
     whose content comes from the views' legend HTML through a LegendUpdate."""
     m = base_map(lang, base)
-    PageCss().add_to(m)
+    AssetCss("coverage.css", name="CvCss").add_to(m)
     HatchDefs().add_to(m)
     Legend(t("legend.title", lang), "", position="topright", dynamic=True).add_to(m)
     return m
@@ -275,7 +259,7 @@ def standalone_html(layers: list[folium.FeatureGroup], legend: str, lang: str, b
         name="jp_leaflet_inline",
         index=0,
     )
-    PageCss().add_to(m)
+    AssetCss("coverage.css", name="CvCss").add_to(m)
     HatchDefs().add_to(m)
     for fg in layers:
         fg.add_to(m)

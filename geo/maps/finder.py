@@ -28,12 +28,13 @@ import geopandas as gpd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo.core.datum import shift_gdf, wgs84_to_gcj02
+from geo.core.datum import shift_gdf
 from geo.data.escape import esc
 from geo.data.names import map_label
 from geo.i18n import t
 from geo.maps.assets import read
-from geo.maps.base import base_map, basemap_datum, meal_svg
+from geo.maps.base import AssetCss, base_map, basemap_datum, meal_svg
+from geo.maps.layers import display_latlon
 
 # --------------------------------------------------------------------------- browser location
 
@@ -108,38 +109,14 @@ class _Locate(MacroElement):
         }
 
 
-class _FinderCss(MacroElement):
-    """The finder map's CSS (assets/finder.css, and finder_elder.css in the elder mode)."""
-
-    _template = Template(
-        """
-{% macro header(this, kwargs) %}
-<style>
-{{ this.css }}
-</style>
-{% endmacro %}
-"""
-    )
-
-    def __init__(self, elder: bool):
-        super().__init__()
-        self._name = "FdCss"
-        self.css = read("finder.css") + (read("finder_elder.css") if elder else "")
-
-
-def _ll(lat: float, lon: float, gcj: bool) -> tuple[float, float]:
-    if gcj:
-        lon, lat = wgs84_to_gcj02(lon, lat)
-    return float(lat), float(lon)
-
-
 def finder_base_map(
     lang: str, base: str, elder: bool, subdistricts: gpd.GeoDataFrame | None, meal_points: gpd.GeoDataFrame | None
 ) -> folium.Map:
     """The constant map of the finder page; identical for identical arguments."""
-    gcj = basemap_datum(base) == "gcj02"
+    datum = basemap_datum(base)
+    gcj = datum == "gcj02"
     m = base_map(lang, base, locate=False)
-    _FinderCss(elder).add_to(m)
+    AssetCss("finder.css", *(["finder_elder.css"] if elder else []), name="FdCss").add_to(m)
     _Locate(lang, gcj).add_to(m)
     if subdistricts is not None and len(subdistricts):
         sub = subdistricts[["code", "name_zh", "name_en", "geometry"]]
@@ -153,7 +130,7 @@ def finder_base_map(
             p = geom.representative_point()
             text = esc(map_label(nz, ne, lang))
             folium.Marker(
-                _ll(p.y, p.x, gcj),
+                display_latlon(p.y, p.x, datum),
                 interactive=False,
                 icon=folium.DivIcon(
                     html=f'<div class="jp-sublabel">{text}</div>',
@@ -165,7 +142,7 @@ def finder_base_map(
     if meal_points is not None and len(meal_points):
         for lat, lon in zip(meal_points["lat"], meal_points["lon"]):
             try:
-                ll = _ll(float(lat), float(lon), gcj)
+                ll = display_latlon(float(lat), float(lon), datum)
             except (TypeError, ValueError):
                 continue
             folium.Marker(
@@ -208,19 +185,19 @@ class MapAnswer(Protocol):
 
 def result_layer(answer: MapAnswer | None, lang: str, base: str, elder: bool) -> folium.FeatureGroup:
     """Origin, numbered results and lines from the origin (the changing layer)."""
-    gcj = basemap_datum(base) == "gcj02"
+    datum = basemap_datum(base)
     fg = folium.FeatureGroup(name="fd_results")
     if answer is None:
         return fg
     o = answer.origin
-    o_ll = _ll(o.lat, o.lon, gcj)
+    o_ll = display_latlon(o.lat, o.lon, datum)
     for r in reversed(answer.results):  # the nearest drawn last, on top
-        r_ll = _ll(r.lat, r.lon, gcj)
+        r_ll = display_latlon(r.lat, r.lon, datum)
         folium.PolyLine(
             [o_ll, r_ll], color=LINE_COLOR, weight=3, opacity=0.8, dash_array="6 6", interactive=False
         ).add_to(fg)
     for r in reversed(answer.results):
-        r_ll = _ll(r.lat, r.lon, gcj)
+        r_ll = display_latlon(r.lat, r.lon, datum)
         size = 36 if elder else 30
         kw = {} if elder else {"tooltip": folium.Tooltip(f"{r.rank}. {esc(r.name)}")}
         folium.Marker(
