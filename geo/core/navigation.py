@@ -1,4 +1,5 @@
-"""Navigation links: Amap (高德) and Baidu web URIs for walking directions and markers.
+"""Navigation links: Amap (高德) and Baidu web URIs for walking directions, markers and
+place searches (by a facility's name in a city, or a keyword around a position).
 
 Pure functions; inputs are WGS-84. Names are sanitised (see :func:`clean_name`) and
 URL-encoded with :mod:`urllib.parse`, so a name can never add or override a parameter.
@@ -16,10 +17,14 @@ from geo.core.datum import wgs84_to_gcj02
 __all__ = [
     "AMAP_MARKER",
     "AMAP_NAVIGATION",
+    "AMAP_SEARCH",
     "APP_SRC",
     "BAIDU_DIRECTION",
+    "BAIDU_PLACE_SEARCH",
     "amap_marker_url",
+    "amap_search_url",
     "amap_walk_url",
+    "baidu_search_url",
     "baidu_walk_url",
     "clean_name",
 ]
@@ -31,6 +36,8 @@ APP_SRC: str = "jinpu.livelihood.map"
 AMAP_NAVIGATION = "https://uri.amap.com/navigation"
 AMAP_MARKER = "https://uri.amap.com/marker"
 BAIDU_DIRECTION = "https://api.map.baidu.com/direction"
+AMAP_SEARCH = "https://uri.amap.com/search"
+BAIDU_PLACE_SEARCH = "https://api.map.baidu.com/place/search"
 
 # Characters that delimit fields inside Amap's "lon,lat,name" and Baidu's
 # "latlng:..|name:.." values; swapped for full-width look-alikes.
@@ -176,3 +183,59 @@ def baidu_walk_url(
         ("src", src),
     ]
     return _build(BAIDU_DIRECTION, params, safe=",:")  # "|" sent as %7C (RFC 3986)
+
+
+def amap_search_url(
+    keyword: str,
+    *,
+    city: str | None = None,
+    near: tuple[float, float] | None = None,
+    src: str = APP_SRC,
+) -> str:
+    """Amap URI searching places by ``keyword`` (a facility's name, or a kind of place),
+    in ``city`` and/or around ``near`` = (lon, lat) WGS-84:
+    ``https://uri.amap.com/search?keyword=K[&center=LON,LAT][&city=C]&view=map&src=...
+    &coordinate=gaode&callnative=1``.
+
+    The centre is converted to GCJ-02 here (``coordinate=gaode``, Amap's default), like
+    :func:`amap_walk_url`. Opens the real place when Amap knows it; nobody is sent to a
+    position this app made up.
+    """
+    kw = clean_name(keyword)
+    if not kw:
+        raise ValueError("a search needs a keyword")
+    params: list[tuple[str, str]] = [("keyword", kw)]
+    if near is not None:
+        lon, lat = _check_lonlat(near[0], near[1], "search centre")
+        glon, glat = wgs84_to_gcj02(lon, lat)
+        params.append(("center", f"{_fmt(glon)},{_fmt(glat)}"))
+    if city:
+        params.append(("city", clean_name(city)))
+    params += [("view", "map"), ("src", src), ("coordinate", "gaode"), ("callnative", "1")]
+    return _build(AMAP_SEARCH, params, safe=",")
+
+
+def baidu_search_url(
+    keyword: str,
+    *,
+    city: str | None = None,
+    near: tuple[float, float] | None = None,
+    radius_m: int = 2000,
+    src: str = "webapp." + APP_SRC,
+) -> str:
+    """Baidu web URI searching places by ``keyword`` in ``city`` (``region``) and/or within
+    ``radius_m`` of ``near`` = (lon, lat) WGS-84 (``location=LAT,LNG``, lat first, with
+    ``coord_type=wgs84``, which Baidu documents for its web URIs):
+    ``https://api.map.baidu.com/place/search?query=K[&location=LAT,LNG&radius=R]
+    [&region=C]&coord_type=wgs84&output=html&src=...``."""
+    kw = clean_name(keyword)
+    if not kw:
+        raise ValueError("a search needs a keyword")
+    params: list[tuple[str, str]] = [("query", kw)]
+    if near is not None:
+        lon, lat = _check_lonlat(near[0], near[1], "search centre")
+        params += [("location", f"{_fmt(lat)},{_fmt(lon)}"), ("radius", str(int(radius_m)))]
+    if city:
+        params.append(("region", clean_name(city)))
+    params += [("coord_type", "wgs84"), ("output", "html"), ("src", src)]
+    return _build(BAIDU_PLACE_SEARCH, params, safe=",")
