@@ -102,6 +102,7 @@ base_df, base_sum = _metrics(FP, SUB, PTS, view.radius_m, view.mode, ())
 after_df, after_sum = _metrics(FP, SUB, PTS, view.radius_m, view.mode, whatif) if whatif else (base_df, base_sum)
 ch = pl.choropleth(after_df, view.metric, view.scheme, view.k, unavailable)
 st.html(pl.summary_html(after_sum, base_sum if whatif else None, view, lang))
+st.caption(pl.census_md(PTS, lang))  # district-wide context: never spread over subdistricts
 if notice := pl.unavailable_line(view, ch, unavailable, lang):
     getattr(st, notice[0])(notice[1])
 if ch.fallback:

@@ -129,19 +129,35 @@ EXTRA_POINTS = {  # +1 in the largest old-town and development-zone subdistricts
 }
 SINGLE_POINT = ("210213022000", "210213027000", "210213028000")  # 华家, 炮台, 复州湾: sparse
 
-NAMED_MEAL_POINTS = {
-    # code -> list of (name_zh, name_en, address, source)
+# The publicly named meal facilities, by subdistrict code, with what is published about
+# them (every other field stays empty: the app says "not published"). Hours are not
+# published for any of them.
+NAMED_MEAL_POINTS: dict[str, list[Row]] = {
     "210213011000": [
-        ("民祥道智慧餐厅", "Minxiangdao smart canteen", "", "公开报道：名称与所在街道（董家沟）；具体位置未公布")
+        {
+            "name_zh": "民祥道智慧餐厅",
+            "name_en": "Minxiangdao smart canteen",
+            "source": "公开报道：名称与所在街道（董家沟）；具体位置未公布",
+        }
     ],
     "210213013000": [
-        ("城志社区惠民餐厅", "Chengzhi community canteen", "", "公开报道：名称与所在街道（湾里）；具体位置未公布"),
-        (
-            "石城社区居家养老服务中心便民食堂",
-            "Shicheng community home-care centre canteen",
-            "湾里西23号楼一层",
-            "公开报道：名称、地址（湾里西23号楼一层）、2020年10月开业；坐标未公布",
-        ),
+        {
+            "name_zh": "城志社区惠民餐厅",
+            "name_en": "Chengzhi community canteen",
+            "community_code": "210213013004",  # 城志社区, 湾里 (NBS 2023)
+            "source": "公开报道：名称与所在街道（湾里）；具体位置未公布",
+        },
+        {
+            "name_zh": "石城社区居家养老服务中心便民食堂",
+            "name_en": "Shicheng community home-care centre canteen",
+            "address": "湾里西23号楼一层",
+            "seats": "56",
+            "price_tiers": "8/10/12",
+            "subsidy_yuan": "2",
+            "opened_on": "2020-10-12",
+            "community_code": "210213013003",  # 石城社区, 湾里 (NBS 2023)
+            "source": "大连新闻传媒集团，2020年10月",
+        },
     ],
 }
 
@@ -215,10 +231,7 @@ def meal_point_rows(cells: dict[str, BaseGeometry]) -> list[Row]:
             row = {f.name: "" for f in MEAL_POINTS.fields}
             row.update(id=f"M{n:02d}", subdistrict_code=s.code, lat=f"{lat:.5f}", lon=f"{lon:.5f}")
             if named:
-                name_zh, name_en, address, source = named.pop(0)
-                row.update(
-                    name_zh=name_zh, name_en=name_en, address=address, source=source, location_precision="subdistrict"
-                )
+                row.update(named.pop(0), location_precision="subdistrict")
             else:
                 row.update(
                     name_zh=f"{s.name_zh}助餐点（示意）{k}",

@@ -7,7 +7,10 @@ says so (``*_estimate``, ``uncertainty_km``).
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 DISTRICT_CODE = "210213"
 DISTRICT_NAME_ZH = "金普新区（金州区）"
@@ -19,7 +22,35 @@ PROGRAMME_PROJECT_COUNT = 30
 PROGRAMME_YEAR = 2025
 MEAL_POINT_COUNT = 60
 SUBDISTRICT_COUNT = 25
-RESIDENT_POPULATION_2020 = 1_545_491  # 2020 census, whole district
+RESIDENT_POPULATION_2020 = 1_545_491  # 2020 census, whole district (CENSUS_2020.residents)
+
+
+@dataclass(frozen=True)
+class Census:
+    """District-wide census figures (no figures per subdistrict exist in any reachable
+    source: these must never be spread over subdistricts)."""
+
+    year: int
+    residents: int
+    aged_60_plus: int
+    aged_65_plus: int
+    aged_80_plus: int
+    source: str
+
+    @property
+    def share_60_plus(self) -> float:
+        return self.aged_60_plus / self.residents
+
+
+#: The 2020 census, county tabulation, row 210213 (金州区).
+CENSUS_2020 = Census(
+    year=2020,
+    residents=RESIDENT_POPULATION_2020,
+    aged_60_plus=301_759,
+    aged_65_plus=206_525,
+    aged_80_plus=33_395,
+    source="GitHub leiii/census (MIT), census_county_2020_v1.xlsx, row 210213",
+)
 
 
 @dataclass(frozen=True)
@@ -101,3 +132,37 @@ SUBDISTRICT_CODES: tuple[str, ...] = tuple(s.code for s in SEATS)
 
 # Extent of the 金州区 outline (geotool-cn 3.1.0), used for range checks.
 DISTRICT_BOUNDS = (121.44, 38.94, 122.30, 39.54)  # minx, miny, maxx, maxy
+
+
+# ---------------------------------------------------------------- communities (社区/村)
+
+#: The NBS 2023 list of 金州区's residents' and villagers' committees (data/README.md).
+COMMUNITIES_FILE = Path(__file__).resolve().parents[2] / "data" / "nbs2023_jinzhou_communities.csv"
+
+
+@dataclass(frozen=True)
+class Community:
+    """A residents' or villagers' committee (社区/村) with its 12-digit NBS 2023 code and
+    the 12-digit code of the subdistrict (街道) it belongs to."""
+
+    code: str
+    name: str
+    street_code: str
+    street_name: str
+
+
+def street_of(code: str) -> str:
+    """The subdistrict code of a 12-digit community code: its first 9 digits + "000"."""
+    return code[:9] + "000"
+
+
+@cache
+def communities() -> dict[str, Community]:
+    """code -> Community for the 371 communities and villages of 金州区 (NBS 2023)."""
+    with COMMUNITIES_FILE.open(encoding="utf-8", newline="") as fh:
+        return {
+            r["village_code"]: Community(
+                r["village_code"], r["village_name"], street_of(r["village_code"]), r["street_name"]
+            )
+            for r in csv.DictReader(fh)
+        }

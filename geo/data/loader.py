@@ -223,6 +223,10 @@ def _read_with_gdal(data: bytes, ext: str) -> gpd.GeoDataFrame:
                 return gpd.read_file(path, encoding=_shp_encoding(path))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
+            if ext in (".geojson", ".json"):
+                # GDAL guesses dates in GeoJSON text ("8/10/12" -> 2008-10-12, "11:00" -> a time):
+                # read every text as written; the validator parses dates itself
+                return gpd.read_file(path, DATE_AS_STRING="YES")
             return gpd.read_file(path)
 
 

@@ -27,11 +27,17 @@ class Field:
     min: float | None = None
     max: float | None = None
     unit: str = ""  # the unit's key in the translation table (schema.unit.<unit>); "" for none
+    #: a text field's syntax, checked by the validator: "opening_hours" (OSM opening_hours,
+    #: geo/core/hours.py), "price_tiers" (yuan separated by /) or "community_code" (a
+    #: community of 金州区, NBS 2023, in the point's subdistrict); "" for free text
+    syntax: str = ""
 
     @property
     def type_label(self) -> str:
-        """The kind in English ("integer", "NBS code (12 digits)"): the validator's
-        "expected" texts name types in English in both languages."""
+        """The kind in English ("integer", "NBS code (12 digits)"), or the syntax of a text
+        field: the validator's "expected" texts name types in English in both languages."""
+        if self.syntax:
+            return t(f"dt.syntax.{self.syntax}", "en")
         return t(f"dt.kind.{self.kind}", "en")
 
     def unit_text(self, lang: str) -> str:
@@ -153,11 +159,16 @@ MEAL_POINTS = Layer(
         Field("kind", "enum", True, True, "point", allowed=("center", "point")),
         Field("address", "str", False, True, "湾里西23号楼一层"),
         Field("phone", "str", False, True, ""),
-        Field("hours", "str", False, True, ""),
+        Field("hours", "str", False, True, "Mo-Fr 10:30-13:00,16:30-18:30; Sa,Su off", syntax="opening_hours"),
         Field("dine_in", "yesno", False, True, ""),
         Field("delivery", "yesno", False, True, ""),
         Field("price_note", "str", False, True, ""),
-        Field("source", "str", False, True, ""),
+        Field("price_tiers", "str", False, True, "8/10/12", syntax="price_tiers"),
+        Field("subsidy_yuan", "float", False, True, "2", min=0, max=1000, unit="yuan"),
+        Field("seats", "int", False, True, "56", min=0, max=10_000, unit="seats"),
+        Field("opened_on", "date", False, True, "2020-10-12"),
+        Field("community_code", "str", False, True, "210213013003", syntax="community_code"),
+        Field("source", "str", False, True, "大连新闻传媒集团，2020年10月"),
         Field("verified_on", "date", False, True, "2025-12-31"),
     ),
 )
@@ -173,6 +184,7 @@ def _check_texts(layers: dict[str, Layer]) -> None:
         for f in layer.fields:
             layer.description(f.name, "zh")
             f.unit_text("zh")
+            f.type_label  # noqa: B018 (a missing syntax text fails here)
 
 
 _check_texts(LAYERS)

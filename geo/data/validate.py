@@ -7,7 +7,10 @@ what is wrong, what was expected). Nothing is changed when there is an error.
 
 Column types, allowed values, ranges, empty cells and duplicate ids are checked by
 a pandera schema generated from :mod:`geo.data.schema`; the checks that need geometry
-or other layers (codes, containment, swapped coordinates, polygons) follow it.
+or other layers (codes, containment, swapped coordinates, polygons) follow it. Text
+fields with a syntax are parsed cell by cell: opening hours (OSM ``opening_hours``,
+geo/core/hours.py), price tiers ("8/10/12") and community codes (the NBS 2023 list of
+金州区's communities, each in its point's subdistrict).
 """
 
 from __future__ import annotations
@@ -29,8 +32,11 @@ from pandas.api.extensions import ExtensionArray
 from pyproj import CRS
 
 from geo.core.distance import METRIC_CRS, haversine_m
+from geo.core.hours import HoursError
+from geo.core.hours import parse as parse_hours
 from geo.data import facts
 from geo.data.csvsafe import FORMULA_START, unneutralise
+from geo.data.hours import parse_tiers, tiers_text
 from geo.data.schema import LAYERS, Field, Layer
 from geo.i18n import t
 
@@ -155,6 +161,8 @@ class Context:
 
 
 def _expected(f: Field) -> str:
+    if f.syntax:
+        return f.type_label
     if f.kind == "enum":
         return " | ".join(f.allowed)
     if f.kind in ("int", "float") and f.min is not None:
@@ -375,8 +383,54 @@ def _parse_yesno(s: str, f: Field, row: int, ck: _Checker) -> str | None:
     return None
 
 
+def _parse_hours(s: str, f: Field, row: int, ck: _Checker) -> str | None:
+    """OSM ``opening_hours`` text (geo/core/hours.py), kept as written."""
+    try:
+        parse_hours(s)
+    except HoursError as exc:
+        ck.error(exc.key, row, f.name, _expected(f), value=s, position=exc.position, near=exc.near)
+        return None
+    return s
+
+
+def _parse_tiers(s: str, f: Field, row: int, ck: _Checker) -> str | None:
+    """Prices in yuan separated by ``/`` ("8/10/12"), stored in that form."""
+    prices = parse_tiers(s)
+    if prices is None:
+        ck.error("v.bad_price_tiers", row, f.name, _expected(f), value=s)
+        return None
+    return tiers_text(prices)
+
+
+def _parse_community(s: str, f: Field, row: int, ck: _Checker) -> str | None:
+    """A 12-digit NBS 2023 code of one of 金州区's communities and villages (whether it lies
+    in the point's subdistrict is checked with the whole row: :func:`_check_communities`)."""
+    code = s[:-2] if s.endswith(".0") else s
+    if not CODE_RE.match(code):
+        ck.error("v.bad_code", row, f.name, _expected(f), value=s)
+        return None
+    if code not in facts.communities():
+        ck.error("v.unknown_community", row, f.name, None, value=code, n=len(facts.communities()))
+        return None
+    return code
+
+
+def _parse_syntax(s: str, f: Field, row: int, ck: _Checker) -> str | None:
+    """A text cell of a field with a syntax (an exported "'..." cell comes back as "...")."""
+    s = unneutralise(s)
+    if f.syntax == "opening_hours":
+        return _parse_hours(s, f, row, ck)
+    if f.syntax == "price_tiers":
+        return _parse_tiers(s, f, row, ck)
+    if f.syntax == "community_code":
+        return _parse_community(s, f, row, ck)
+    raise ValueError(f"unknown syntax {f.syntax!r} of field {f.name!r}")
+
+
 def _parse_cell(raw: object, s: str, f: Field, row: int, ck: _Checker, known: set[str]) -> Cell:
     """One non-empty cell (``s`` is its stripped text) parsed by the field's kind."""
+    if f.syntax:
+        return _parse_syntax(s, f, row, ck)
     if f.kind in ("int", "float"):
         return _parse_number(s, f, row, ck)
     if f.kind == "code":
@@ -780,6 +834,32 @@ def _typed_table(df: pd.DataFrame, ck: _Checker, ctx: Context) -> pd.DataFrame:
     return typed
 
 
+def _check_communities(typed: pd.DataFrame, ck: _Checker, ctx: Context) -> None:
+    """A meal point's community lies in its subdistrict: the community code's first 9
+    digits + "000" is the point's ``subdistrict_code``."""
+    if "community_code" not in typed.columns:
+        return
+    names = ctx.names()
+    known = facts.communities()
+    for i, (code, sub) in enumerate(zip(typed["community_code"], typed["subdistrict_code"])):
+        if not isinstance(code, str) or code not in known or not isinstance(sub, str):
+            continue
+        c = known[code]
+        if c.street_code != sub:
+            ck.error(
+                "v.community_elsewhere",
+                i + 1,
+                "community_code",
+                None,
+                value=code,
+                community=c.name,
+                street_code=c.street_code,
+                street=c.street_name,
+                code=sub,
+                name=names.get(sub, sub),
+            )
+
+
 def _check_project_locations(
     typed: pd.DataFrame, ck: _Checker, swapped: set[int], skip_cells: set[tuple[int, str | None]]
 ) -> None:
@@ -856,8 +936,10 @@ def validate_layer(
 
     The steps, in order (a step that finds an error may end the validation early):
     rows present, geometry in degrees, columns, geometry kinds, point positions from
-    the geometry, cells parsed, swapped coordinates, schema (pandera), text warnings,
-    project locations, points in their subdistricts, subdistrict polygons.
+    the geometry, cells parsed (opening hours, price tiers and community codes by their
+    syntax), swapped coordinates, schema (pandera), text warnings, project locations,
+    communities in their points' subdistricts, points in their subdistricts, subdistrict
+    polygons.
     """
     if layer_key not in LAYERS:
         raise KeyError(layer_key)
@@ -898,6 +980,8 @@ def validate_layer(
     _text_warnings(typed, layer, ck)
     if layer.key == "projects":
         _check_project_locations(typed, ck, swapped, skip_cells)
+    if layer.key == "meal_points":
+        _check_communities(typed, ck, ctx)
     if layer.geometry == "point" and not ck.failed:
         code_col = "subdistrict_codes" if layer.key == "projects" else "subdistrict_code"
         _check_point_rows(typed, ck, ctx, code_col, swapped)

@@ -74,12 +74,12 @@ STRINGS = {
     "cv.unit.points_per_10k_60plus": {"zh": "个/万名 60 岁以上老人", "en": "per 10,000 aged 60+"},
     "cv.unit.pop_weighted_covered_share": {"zh": "% 的人口", "en": "% of residents"},
     "cv.unavail.no_population": {
-        "zh": "未提供人口数据。各街道人口数未公开发布（2020年人口普查仅公布全区常住人口1,545,491人，"
-        "未公布60岁以上人口），该指标需用户提供数据（{cols}）。",
+        "zh": "未提供人口数据。各街道人口数未公开发布（2020年人口普查只有全区数字：常住人口1,545,491人，"
+        "其中60岁及以上301,759人，没有分街道的数字），该指标需用户提供数据（{cols}）。",
         "en": "No population figures were supplied. No population figures per subdistrict "
-        "were published (the 2020 census gives only the district total, 1,545,491, and "
-        "no count of residents aged 60+), so this metric needs figures that a user "
-        "supplies ({cols}).",
+        "were published (the 2020 census gives district totals only: 1,545,491 residents, "
+        "301,759 of them aged 60+, and no figures per subdistrict), so this metric needs "
+        "figures that a user supplies ({cols}).",
     },
     "cv.unavail.partial_population": {
         "zh": "{total}个街道中有{n}个缺少人口数据（{cols}），这些街道显示为不可用。",
@@ -109,6 +109,21 @@ STRINGS = {
         "en": "Distances and population-weighted figures use a {cell} m grid (for speed; area shares are "
         "exact polygon overlays). All distances are straight-line.",
     },
+    # district context: the 2020 census, district totals only
+    "cv.census.title": {
+        "zh": "全区背景（2020 年人口普查，全区数字）",
+        "en": "District context (2020 census, district-wide)",
+    },
+    "cv.census.body": {
+        "zh": "金州区常住人口 {residents} 人，其中 60 岁及以上 {aged} 人（{share}）。"
+        "每万名 60 岁以上老人助餐点数（全区，2020 年普查）：{n} ÷ {aged} × 10,000 ≈ {rate}。"
+        "这是全区数字，不分摊到各街道（没有分街道的人口数）；助餐点数为当前使用的数据，人口为 2020 年数字。",
+        "en": "Jinzhou District had {residents} residents, {aged} of them aged 60+ ({share}). "
+        "Meal points per 10,000 aged 60+ (district, 2020 census): {n} / {aged} × 10,000 ≈ {rate}. "
+        "A district-wide figure, never spread over subdistricts (there are no figures per subdistrict); "
+        "the points are those in use, the population is 2020's.",
+    },
+    "cv.census.source": {"zh": "来源：{source}", "en": "Source: {source}"},
     # tooltips, legend
     "cv.tip.rank": {"zh": "排名：第 {r} / {n}（1 = 最好）", "en": "Rank: {r} of {n} (1 = best)"},
     "cv.tip.change": {"zh": "试加点后变化：{d}", "en": "Change with the what-if points: {d}"},

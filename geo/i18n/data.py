@@ -38,6 +38,19 @@ STRINGS = {
     "dt.kind.codes": {"zh": "统计代码（用;分隔）", "en": "NBS codes separated by ;"},
     "dt.kind.date": {"zh": "日期 YYYY-MM-DD", "en": "date YYYY-MM-DD"},
     "dt.kind.yesno": {"zh": "yes / no", "en": "yes / no"},
+    # the syntax of a text field (geo.data.schema.Field.syntax): also the validator's "expected"
+    "dt.syntax.opening_hours": {
+        "zh": "OSM opening_hours 格式，如 Mo-Fr 10:30-13:00",
+        "en": "OSM opening_hours syntax, e.g. Mo-Fr 10:30-13:00",
+    },
+    "dt.syntax.price_tiers": {
+        "zh": "以 / 分隔的价格（元），如 8/10/12",
+        "en": "prices in yuan separated by /, e.g. 8/10/12",
+    },
+    "dt.syntax.community_code": {
+        "zh": "金州区社区/村的12位统计代码（2023）",
+        "en": "NBS code (12 digits) of a community or village of Jinzhou (2023)",
+    },
     "dt.geom.polygon": {"zh": "面（Polygon / MultiPolygon）", "en": "polygon (Polygon / MultiPolygon)"},
     "dt.geom.point": {"zh": "点（Point）", "en": "point (Point)"},
     "dt.geom.polygon.desc": {"zh": "街道边界；CSV 中为 WKT 文本", "en": "The subdistrict boundary; WKT text in a CSV"},

@@ -20,6 +20,8 @@ STRINGS = {
     "schema.unit.institutions": {"zh": "家", "en": "institutions"},
     "schema.unit.centres": {"zh": "个", "en": "centres"},
     "schema.unit.meal_points": {"zh": "个", "en": "meal points"},
+    "schema.unit.yuan": {"zh": "元", "en": "yuan"},
+    "schema.unit.seats": {"zh": "个座位", "en": "seats"},
     # ------------------------------------------------------------ subdistricts
     "schema.subdistricts.code": {"zh": "国家统计局12位统计用区划代码", "en": "NBS 12-digit statistical code"},
     "schema.subdistricts.name_zh": {"zh": "中文名称", "en": "Chinese name"},
@@ -87,10 +89,29 @@ STRINGS = {
     },
     "schema.meal_points.address": {"zh": "地址", "en": "Address"},
     "schema.meal_points.phone": {"zh": "电话", "en": "Phone"},
-    "schema.meal_points.hours": {"zh": "营业时间", "en": "Opening hours"},
+    "schema.meal_points.hours": {
+        "zh": "营业时间（OpenStreetMap opening_hours 格式，如 Mo-Fr 10:30-13:00,16:30-18:30; Sa,Su off；"
+        "按北京时间；留空=未公布）",
+        "en": "Opening hours (OpenStreetMap opening_hours syntax, e.g. Mo-Fr 10:30-13:00,16:30-18:30; Sa,Su off; "
+        "China Standard Time; empty = not published)",
+    },
     "schema.meal_points.dine_in": {"zh": "可堂食（yes/no）", "en": "Dine-in (yes/no)"},
     "schema.meal_points.delivery": {"zh": "可送餐（yes/no）", "en": "Delivery (yes/no)"},
     "schema.meal_points.price_note": {"zh": "价格说明", "en": "Price note"},
+    "schema.meal_points.price_tiers": {
+        "zh": "每餐价格档位（元，用 / 分隔，如 8/10/12）",
+        "en": "Price tiers per meal (yuan, separated by /, e.g. 8/10/12)",
+    },
+    "schema.meal_points.subsidy_yuan": {
+        "zh": "老年人每餐政府补贴（元）",
+        "en": "Government subsidy per meal for older residents (yuan)",
+    },
+    "schema.meal_points.seats": {"zh": "堂食座位数", "en": "Dining seats"},
+    "schema.meal_points.opened_on": {"zh": "开业日期", "en": "Date opened"},
+    "schema.meal_points.community_code": {
+        "zh": "社区/村代码（国家统计局12位统计用区划代码，2023年；须属于所填街道）",
+        "en": "Community code (NBS 12-digit code of the community or village, 2023; must lie in the stated subdistrict)",
+    },
     "schema.meal_points.source": {"zh": "来源", "en": "Source"},
     "schema.meal_points.verified_on": {"zh": "核实日期", "en": "Date verified"},
 }

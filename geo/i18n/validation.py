@@ -46,6 +46,23 @@ STRINGS = {
         "zh": "代码“{value}”不是金普新区25个街道之一",
         "en": "code '{value}' is not one of the 25 subdistricts of Jinpu",
     },
+    "v.bad_hours": {
+        "zh": "“{value}”不是营业时间格式（OSM opening_hours，例如 Mo-Fr 10:30-13:00）：从第 {position} 个字符“{near}”起无法识别",
+        "en": "'{value}' is not opening-hours syntax (e.g. Mo-Fr 10:30-13:00): not understood from character {position} ('{near}')",
+    },
+    "v.bad_price_tiers": {
+        "zh": "“{value}”不是用 / 分隔的每餐价格（元），例如 8/10/12",
+        "en": "'{value}' is not a list of prices per meal in yuan separated by / (e.g. 8/10/12)",
+    },
+    "v.unknown_community": {
+        "zh": "代码“{value}”不是金州区 {n} 个社区、村之一（国家统计局 2023 年统计用区划代码）",
+        "en": "code '{value}' is not one of the {n} communities and villages of Jinzhou District (NBS 2023 codes)",
+    },
+    "v.community_elsewhere": {
+        "zh": "社区代码 {value}（{community}）属于街道 {street_code}（{street}），而不是助餐点所填的街道 {code}（{name}）",
+        "en": "community {value} ({community}) belongs to subdistrict {street_code} ({street}), not to the point's "
+        "subdistrict {code} ({name})",
+    },
     "v.bad_date": {"zh": "“{value}”不是 YYYY-MM-DD 格式的日期", "en": "'{value}' is not a date in YYYY-MM-DD form"},
     "v.bad_yesno": {"zh": "“{value}”应为 yes 或 no（是/否）", "en": "'{value}' should be yes or no"},
     "v.duplicate_id": {

@@ -47,6 +47,8 @@ from babel.dates import format_date
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, TextMode, WrapMode, XPos, YPos
 
+from geo.data import facts
+from geo.data.hours import price_line, seats_line
 from geo.data.loader import Dataset
 from geo.data.names import local_name
 from geo.i18n import LANGS, join_list, t
@@ -250,11 +252,24 @@ def caveat_text(precision: str, lang: str) -> str | None:
     return None
 
 
+def community_text(row: Mapping[str, Any]) -> str:
+    """The point's community (社区/村) by name: a ``community_name`` column, else the name
+    of its NBS ``community_code`` (the code itself when it is not in the list), else ""."""
+    name = clean_text(row.get("community_name"))
+    if name:
+        return name
+    code = clean_text(row.get("community_code"))
+    community = facts.communities().get(code) if code else None
+    if community is None:
+        return code
+    return community.name.removesuffix("居委会").removesuffix("村委会")
+
+
 def point_details(row: Mapping[str, Any], lang: str) -> list[str]:
     """The lines under a point's name: the Chinese name (English posters), type,
-    community (a ``community_name`` or ``community_code`` column, when present and
-    filled), address, phone, opening hours and price; what of hours and price is
-    missing is said once: "开放时间和价格：未公布" / "Opening hours and price: not published"."""
+    community, address, phone, opening hours, price (tiers and subsidy, or a price note)
+    and seats; what of hours and price is missing is said once: "开放时间和价格：未公布" /
+    "Opening hours and price: not published"."""
     lines = []
     name_zh = clean_text(row.get("name_zh"))
     if lang != "zh" and name_zh and name_zh != local_name(row, lang):
@@ -262,20 +277,32 @@ def point_details(row: Mapping[str, Any], lang: str) -> list[str]:
     kind = clean_text(row.get("kind"))
     if kind in ("center", "point"):
         lines.append(t("poster.kind", lang, value=t(f"meal.kind.{kind}", lang)))
-    community = clean_text(row.get("community_name")) or clean_text(row.get("community_code"))
+    where = []  # community and address on one line
+    community = community_text(row)
     if community:
-        lines.append(t("poster.community", lang, value=community))
-    for field, key in (("address", "poster.address"), ("phone", "poster.phone")):
-        value = clean_text(row.get(field))
-        if value:
-            lines.append(t(key, lang, value=value))
+        where.append(t("poster.community", lang, value=community))
+    address = clean_text(row.get("address"))
+    if address:
+        where.append(t("poster.address", lang, value=address))
+    if where:
+        lines.append(" · ".join(where))
+    phone = clean_text(row.get("phone"))
+    if phone:
+        lines.append(t("poster.phone", lang, value=phone))
     missing = []
-    for field, what in (("hours", "hours"), ("price_note", "price")):
-        value = clean_text(row.get(field))
-        if value:
-            lines.append(t(f"poster.{what}", lang, value=value))
-        else:
-            missing.append(t(f"poster.what.{what}", lang))
+    hours = clean_text(row.get("hours"))
+    if hours:
+        lines.append(t("poster.hours", lang, value=hours))
+    else:
+        missing.append(t("poster.what.hours", lang))
+    price = price_line(row, lang) or clean_text(row.get("price_note"))
+    seats = seats_line(row, lang)
+    if price:
+        lines.append(t("poster.price", lang, value=price + (f" · {seats}" if seats else "")))
+    else:
+        missing.append(t("poster.what.price", lang))
+        if seats:
+            lines.append(seats)
     if missing:
         text = t("poster.not_published", lang, what=join_list(missing, lang))
         lines.append(text[:1].upper() + text[1:])
@@ -307,9 +334,9 @@ def qr_modules(url: str) -> list[list[bool]]:
 
 PT = 25.4 / 72  # millimetres per point
 MARGIN = 15.0
-TITLE_PT, SUB_PT, NAME_PT, BODY_PT, FOOT_PT = 30, 18, 22, 17, 12
-NUMBER_PT, HOTLINE_PT, QR_TEXT_PT, URL_PT = 60, 20, 15, 9
-QR_MM = 56.0  # the symbol itself (without its quiet zone) is 4.4 cm or more
+TITLE_PT, SUB_PT, NAME_PT, BODY_PT, FOOT_PT = 30, 18, 21, 16, 12
+NUMBER_PT, HOTLINE_PT, QR_TEXT_PT, URL_PT = 48, 20, 15, 9
+QR_MM = 50.0  # the symbol itself (without its quiet zone) is 4.4 cm or more
 LEADING = 1.28
 INK = (0, 0, 0)
 WARN = (150, 30, 0)  # dark red-brown, contrast about 8.5:1 on white

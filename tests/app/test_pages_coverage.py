@@ -237,3 +237,31 @@ def test_english_is_complete():
     body = summary(at)
     assert "Subdistricts with ≥ 1 meal point" in body
     assert not re.search(r"[\u4e00-\u9fff]", at.title[0].value + body)
+
+
+def census(at) -> str:
+    return next(c.value for c in at.caption if "301,759" in c.value)
+
+
+def test_district_census_context_is_district_wide(at0):
+    text = census(at0)
+    assert "全区" in text and "1,545,491" in text and "19.5%" in text
+    assert "60 ÷ 301,759 × 10,000 ≈ 1.99" in text  # from the 60 points in use
+    assert "leiii/census" in text and "不分摊到各街道" in text
+    # the per-subdistrict population metrics stay unavailable: nothing is spread over subdistricts
+    assert at0.selectbox(key="cv_metric").format_func("points_per_10k_60plus").endswith("（不可用）")
+
+
+def test_district_census_context_in_english():
+    at = run_app(PAGE, query={"lang": "en"})
+    text = census(at)
+    assert "District context (2020 census, district-wide)" in text
+    assert "Meal points per 10,000 aged 60+ (district, 2020 census): 60 / 301,759 × 10,000 ≈ 1.99" in text
+    assert "never spread over subdistricts" in text
+    assert not re.search(r"[\u4e00-\u9fff]", text)
+
+
+def test_district_rate_counts_the_points_in_use():
+    pts = load_bundled().meal_points
+    assert pl.points_per_10k_60plus_district(60) == pytest.approx(1.9883, abs=1e-4)
+    assert "30 / 301,759 × 10,000 ≈ 0.99" in pl.census_md(pts.head(30), "en")

@@ -257,6 +257,13 @@ def sub_as_csv() -> bytes:
     return csv_bytes(pd.DataFrame(rows).astype(str))
 
 
+def _liangjiadian_shicheng() -> str:
+    """The code of the 石城 community in 亮甲店 (the namesake of 湾里's 石城社区)."""
+    communities = pd.read_csv(DATA / "nbs2023_jinzhou_communities.csv", dtype=str)
+    hit = communities[(communities["street_name"] == "亮甲店街道") & communities["village_name"].str.startswith("石城")]
+    return str(hit["village_code"].iloc[0])
+
+
 CASES: list[Case] = [
     # columns
     Case("missing_column.csv", "meal_points", missing_lat, "v.missing_column", "'lat' is missing", column="lat"),
@@ -361,6 +368,109 @@ CASES: list[Case] = [
         column="subdistrict_codes",
     ),
     Case("duplicate_ids.csv", "meal_points", dup_ids, "v.duplicate_id", "also row 2", row=5, column="id"),
+    # opening hours, prices and communities
+    Case(
+        "hours_in_chinese.csv",
+        "meal_points",
+        lambda: meal_edit(11, hours="周一至周五 10:30-13:00"),
+        "v.bad_hours",
+        "'周一至周五 10:30-13:00' is not opening-hours syntax (e.g. Mo-Fr 10:30-13:00): not understood from character 1",
+        row=11,
+        column="hours",
+    ),
+    Case(
+        "hours_impossible_time.csv",
+        "meal_points",
+        lambda: meal_edit(12, hours="Mo-Fr 25:00-26:00"),
+        "v.bad_hours",
+        "not understood from character 7 ('25:00-26:00')",
+        row=12,
+        column="hours",
+    ),
+    Case(
+        "hours_unfinished.csv",
+        "meal_points",
+        lambda: meal_edit(13, hours="Mo-Fr 10:30-"),
+        "v.bad_hours",
+        "is not opening-hours syntax",
+        row=13,
+        column="hours",
+    ),
+    Case(
+        "bad_price_tiers.csv",
+        "meal_points",
+        lambda: meal_edit(14, price_tiers="8元起"),
+        "v.bad_price_tiers",
+        "'8元起' is not a list of prices per meal in yuan separated by /",
+        row=14,
+        column="price_tiers",
+    ),
+    Case(
+        "negative_subsidy.csv",
+        "meal_points",
+        lambda: meal_edit(15, subsidy_yuan="-2"),
+        "v.out_of_range",
+        "-2 is outside the allowed range 0 to 1000",
+        row=15,
+        column="subsidy_yuan",
+    ),
+    Case(
+        "fractional_seats.csv",
+        "meal_points",
+        lambda: meal_edit(16, seats="56.5"),
+        "v.not_integer",
+        "'56.5' is not a whole number",
+        row=16,
+        column="seats",
+    ),
+    Case(
+        "bad_opened_on.csv",
+        "meal_points",
+        lambda: meal_edit(17, opened_on="2020年10月12日"),
+        "v.bad_date",
+        "YYYY-MM-DD",
+        row=17,
+        column="opened_on",
+    ),
+    Case(
+        "bad_community_code.csv",
+        "meal_points",
+        lambda: meal_edit(18, community_code="21021301300"),
+        "v.bad_code",
+        "'21021301300' is not a 12-digit NBS code",
+        row=18,
+        column="community_code",
+    ),
+    Case(
+        "unknown_community.csv",
+        "meal_points",
+        lambda: meal_edit(28, community_code="210213013099"),
+        "v.unknown_community",
+        "code '210213013099' is not one of the 371 communities and villages",
+        row=28,
+        column="community_code",
+    ),
+    Case(
+        "community_in_other_subdistrict.csv",
+        "meal_points",
+        # 响泉社区 is in 先进街道, not in 湾里 (the point's subdistrict)
+        lambda: meal_edit(28, community_code="210213009005"),
+        "v.community_elsewhere",
+        "community 210213009005 (响泉社区居委会) belongs to subdistrict 210213009000 (先进街道), "
+        "not to the point's subdistrict 210213013000 (湾里街道)",
+        row=28,
+        column="community_code",
+    ),
+    Case(
+        "community_namesake.csv",
+        "meal_points",
+        # 亮甲店 also has a 石城社区: the right name, the wrong code for a point in 湾里
+        lambda: meal_edit(28, community_code=_liangjiadian_shicheng()),
+        "v.community_elsewhere",
+        "(亮甲店街道), not to the point's subdistrict 210213013000 (湾里街道)",
+        row=28,
+        column="community_code",
+    ),
     # positions
     Case(
         "swapped_latlon.csv",

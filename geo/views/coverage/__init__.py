@@ -8,7 +8,8 @@ Plain Python (no streamlit), split by job:
 * :mod:`.analysis` — the figures (metrics, district summary, gap) and site suggestions for
   a view, and the dataset fingerprint the page's caches are keyed on;
 * :mod:`.classes` — class breaks, colours (red = under-served), ranks, tooltips, legend;
-* :mod:`.text` — values with units, the summary, suggestion status, the page's texts;
+* :mod:`.text` — values with units, the summary, the district's census context,
+  suggestion status, the page's texts;
 * :mod:`.tables` — the metrics table and its CSV, the suggested-sites table;
 * :mod:`.exports` — the suggested sites as CSV / GeoJSON, the standalone map HTML, the
   page's download buttons;
@@ -79,11 +80,13 @@ from geo.views.coverage.tables import metrics_table, styled_table, suggestion_ta
 from geo.views.coverage.text import (
     WIDGET_LABELS,
     bad_lines_text,
+    census_md,
     fmt_delta,
     fmt_value,
     message_line,
     metric_name,
     metric_unit,
+    points_per_10k_60plus_district,
     radius_text,
     status_lines,
     suggestion_lines,
@@ -124,6 +127,7 @@ __all__ = [
     "apply_click",
     "bad_lines_text",
     "base_map",
+    "census_md",
     "choropleth",
     "class_labels",
     "clear_points",
@@ -142,6 +146,7 @@ __all__ = [
     "metric_unit",
     "metrics_table",
     "parse_candidates",
+    "points_per_10k_60plus_district",
     "points_with_whatif",
     "radius_text",
     "record_click",

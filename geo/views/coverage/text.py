@@ -15,6 +15,7 @@ import pandas as pd
 from geo.core import coverage as cv
 from geo.core import sites
 from geo.data.escape import esc, md_escape
+from geo.data.facts import CENSUS_2020
 from geo.i18n import join_open, t
 from geo.views.coverage.analysis import points_with_whatif, suggest_cell_m
 from geo.views.coverage.state import (
@@ -237,6 +238,32 @@ def summary_html(after: dict, before: dict | None, view: View, lang: str) -> str
         f'<div class="cvk-strip" role="group" aria-label="{esc(t("cv.sum.aria", lang))}">{"".join(cards)}</div>'
         f'<div class="cvk-cap">{esc(cap)}</div>'
     )
+
+
+# --------------------------------------------------------------------------- district context
+
+
+def points_per_10k_60plus_district(n_points: int) -> float:
+    """Meal points per 10,000 residents aged 60+ in the whole district (2020 census)."""
+    return n_points / CENSUS_2020.aged_60_plus * 10_000
+
+
+def census_md(points: gpd.GeoDataFrame, lang: str) -> str:
+    """The district's 2020 census figures and the meal points in use per 10,000 aged 60+,
+    as one markdown paragraph, labelled district-wide (the census has no figures per
+    subdistrict: nothing here is spread over subdistricts)."""
+    c, n = CENSUS_2020, len(points)
+    body = t(
+        "cv.census.body",
+        lang,
+        residents=f"{c.residents:,}",
+        aged=f"{c.aged_60_plus:,}",
+        share=f"{c.share_60_plus * 100:.1f}%",
+        n=n,
+        rate=f"{points_per_10k_60plus_district(n):.2f}",
+    )
+    source = t("cv.census.source", lang, source=c.source)
+    return f"**{t('cv.census.title', lang)}** — {body} {md_escape(source)}"
 
 
 # --------------------------------------------------------------------------- suggestion status

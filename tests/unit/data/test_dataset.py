@@ -137,11 +137,49 @@ def test_meal_points_are_marked_illustrative(ds):
     ill = mp[mp["location_precision"] == "illustrative"]
     assert ill["name_zh"].str.contains("示意").all() and ill["name_en"].str.contains("illustrative").all()
     assert mp["source"].notna().all()
-    # nothing made up: no phones, hours or prices
-    for col in ("phone", "hours", "price_note", "dine_in", "delivery"):
+    # nothing made up: no phones, hours or prices (hours are published for no point)
+    for col in ("phone", "hours", "price_note", "dine_in", "delivery", "verified_on"):
         assert mp[col].isna().all(), col
     shicheng = mp[mp["name_zh"] == "石城社区居家养老服务中心便民食堂"].iloc[0]
     assert shicheng.address == "湾里西23号楼一层" and shicheng.subdistrict_code == "210213013000"
+
+
+def test_published_facts_of_the_named_meal_points(ds):
+    mp = ds.meal_points.set_index("name_zh")
+    shicheng = mp.loc["石城社区居家养老服务中心便民食堂"]
+    assert shicheng.seats == 56 and shicheng.price_tiers == "8/10/12" and shicheng.subsidy_yuan == 2.0
+    assert shicheng.opened_on == "2020-10-12" and shicheng.community_code == "210213013003"
+    assert shicheng.source == "大连新闻传媒集团，2020年10月" and shicheng.location_precision == "subdistrict"
+    chengzhi = mp.loc["城志社区惠民餐厅"]
+    assert chengzhi.community_code == "210213013004" and chengzhi.location_precision == "subdistrict"
+    # the communities are where the points are (石城社区 and 城志社区 in 湾里)
+    for code in ("210213013003", "210213013004"):
+        assert facts.communities()[code].street_code == "210213013000"
+    # only the two named facilities carry these facts
+    others = ds.meal_points[~ds.meal_points["name_zh"].isin(["石城社区居家养老服务中心便民食堂", "城志社区惠民餐厅"])]
+    for col in ("price_tiers", "subsidy_yuan", "seats", "opened_on", "community_code"):
+        assert others[col].isna().all(), col
+    assert int(ds.meal_points["community_code"].notna().sum()) == 2
+
+
+def test_communities_list_is_the_nbs_2023_list():
+    c = facts.communities()
+    assert len(c) == 371
+    assert {x.street_code for x in c.values()} == set(facts.SUBDISTRICT_CODES)
+    assert c["210213013004"].name.startswith("城志社区") and c["210213013003"].name.startswith("石城社区")
+    assert c["210213009005"].name.startswith("响泉社区") and c["210213009005"].street_name == "先进街道"
+    # 亮甲店 has a 石城社区 too: the same name, another code
+    namesakes = [x for x in c.values() if x.name.startswith("石城社区")]
+    assert {x.street_name for x in namesakes} == {"湾里街道", "亮甲店街道"}
+    seat_names = {s.code: s.name_zh for s in facts.SEATS}
+    assert all(seat_names[x.street_code] == x.street_name for x in c.values())
+
+
+def test_district_census_figures():
+    c = facts.CENSUS_2020
+    assert (c.residents, c.aged_60_plus, c.aged_65_plus, c.aged_80_plus) == (1_545_491, 301_759, 206_525, 33_395)
+    assert round(c.share_60_plus * 100, 1) == 19.5
+    assert "leiii/census" in c.source and "210213" in c.source
 
 
 def test_build_is_byte_identical(tmp_path):
@@ -157,5 +195,16 @@ def test_build_is_byte_identical(tmp_path):
 
 def test_data_readme_states_provenance():
     text = (DATA_DIR / "README.md").read_text(encoding="utf-8")
-    for phrase in ("geotool-cn", "schematic", "illustrative", "DataV", "learning"):
+    for phrase in (
+        "geotool-cn",
+        "schematic",
+        "illustrative",
+        "DataV",
+        "learning",
+        "nbs2023_jinzhou_communities.csv",
+        "china-division",
+        "WTFPL",
+        "301,759",
+        "leiii/census",
+    ):
         assert phrase in text

@@ -28,9 +28,12 @@ def _hostile_meal_points(ds):
     gdf.at[3, "phone"] = "@SUM(A1:A9)"
     gdf.at[4, "price_note"] = "'=already quoted"
     gdf.at[5, "name_en"] = "<img src=x onerror=alert(1)> ${x} `y`"
-    gdf.at[6, "hours"] = "'plain apostrophe"
+    gdf.at[6, "source"] = "'plain apostrophe"
     gdf.at[7, "dine_in"] = "yes"
     gdf.at[8, "verified_on"] = "2025-12-31"
+    gdf.at[9, "hours"] = "Mo-Fr 10:30-13:00,16:30-18:30; Sa,Su off"
+    gdf.at[10, "price_tiers"], gdf.at[10, "subsidy_yuan"], gdf.at[10, "seats"] = "8/10/12", 2.0, 56
+    gdf.at[11, "opened_on"] = "2020-10-12"
     return gdf
 
 

@@ -237,3 +237,52 @@ def test_every_message_has_both_languages():
     for key, val in TABLE.items():
         if key.startswith("v."):
             assert val["zh"] and val["en"] and (val["zh"] != val["en"] or key in ("v.level.note",))
+
+
+# ---------------------------------------------------------------- hours, prices, seats, communities
+
+
+def test_opening_hours_are_checked_and_kept(ctx):
+    df = edit(meal_df(), 3, hours="Mo-Fr 10:30-13:00,16:30-18:30; Sa,Su off")
+    df = edit(df, 4, hours="11:00-13:00")
+    rep = run("meal_points", df, ctx)
+    assert rep.ok, "\n".join(rep.lines())
+    assert rep.data.at[2, "hours"] == "Mo-Fr 10:30-13:00,16:30-18:30; Sa,Su off"
+    assert rep.data.at[3, "hours"] == "11:00-13:00"
+    bad = run("meal_points", edit(meal_df(), 5, hours="Mo-Fr 10:30-13:00 and Sa"), ctx)
+    i = only(bad, "v.bad_hours")
+    assert (i.row, i.column) == (5, "hours")
+    assert "not opening-hours syntax (e.g. Mo-Fr 10:30-13:00)" in i.text("en")
+    assert "OSM opening_hours" in i.text("en")  # the expected syntax
+    assert "不是营业时间格式" in i.text("zh") and "第 5 行" in i.text("zh")
+
+
+def test_price_tiers_seats_subsidy_and_opening_date(ctx):
+    df = edit(meal_df(), 2, price_tiers="8元 / 10元 / 12元", subsidy_yuan="2.5", seats="40", opened_on="2024-05-01")
+    rep = run("meal_points", df, ctx)
+    assert rep.ok, "\n".join(rep.lines())
+    row = rep.data.iloc[1]
+    assert (
+        row.price_tiers == "8/10/12" and row.subsidy_yuan == 2.5 and row.seats == 40 and row.opened_on == "2024-05-01"
+    )
+    i = only(run("meal_points", edit(meal_df(), 2, seats="-1"), ctx), "v.out_of_range")
+    assert (i.row, i.column) == (2, "seats")
+
+
+def test_community_codes(ctx):
+    # M28 is in 湾里: 石城社区 210213013003 is right, also as a spreadsheet number
+    assert run("meal_points", edit(meal_df(), 28, community_code="210213013003.0"), ctx).ok
+    wrong = run("meal_points", edit(meal_df(), 28, community_code="210213016005"), ctx)  # 亮甲店's 石城社区
+    i = only(wrong, "v.community_elsewhere")
+    assert (i.row, i.column) == (28, "community_code")
+    assert "210213016000 (亮甲店街道)" in i.text("en") and "210213013000 (湾里街道)" in i.text("en")
+    assert "亮甲店街道" in i.text("zh") and "湾里街道" in i.text("zh")
+    unknown = only(run("meal_points", edit(meal_df(), 28, community_code="210213013999"), ctx), "v.unknown_community")
+    assert "371" in unknown.text("en")
+    # a subdistrict code is not a community code
+    assert only(run("meal_points", edit(meal_df(), 28, community_code="210213013000"), ctx), "v.unknown_community")
+
+
+def test_files_without_the_new_columns_are_still_valid(ctx):
+    new = ["price_tiers", "subsidy_yuan", "seats", "opened_on", "community_code"]
+    assert run("meal_points", meal_df().drop(columns=new), ctx).ok
