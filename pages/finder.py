@@ -1,7 +1,8 @@
-"""Meal-point finder for residents: where am I -> the nearest meal points -> walk there.
+"""Meal-point finder for residents: where am I -> the nearest meal points -> how to get there.
 
 Layout only: the logic, the state changes and the result cards' HTML are in
-geo/views/finder.py, the map pieces in geo/maps/finder.py, the CSS in ui/assets/finder*.css.
+geo/views/finder.py (the ways to a point in geo/data/directions.py), the map pieces in
+geo/maps/finder.py, the CSS in ui/assets/finder*.css, the poster in geo/views/poster.py.
 """
 
 import streamlit as st
@@ -9,6 +10,7 @@ from streamlit_folium import st_folium
 
 from geo.i18n import t
 from geo.views import finder as fd
+from geo.views import poster
 from ui import state, styles
 
 lang = state.page_setup()
@@ -24,6 +26,52 @@ st.session_state.setdefault("fd_mode", "nearest")
 
 def _base() -> str:
     return fd.base_or_default(st.session_state.get("fd_base"))
+
+
+def _app_base() -> str | None:
+    """This app's address as the browser sees it (for share links and the poster's QR code)."""
+    try:
+        url = st.context.url
+        headers = st.context.headers
+        host, proto = headers.get("host"), headers.get("x-forwarded-proto")
+    except Exception:  # no browser session (a bare script run)
+        return None
+    return fd.app_base(url, host, proto)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _bundled_poster(code: str, lg: str, url: str) -> bytes:
+    """The poster of the bundled data (the same for every session), per (code, language, link)."""
+    return poster.subdistrict_poster_pdf(state.bundled_dataset(), code, lg, url)
+
+
+def _draw(card: fd.Card, app_base: str | None) -> None:
+    """One result card: head, the buttons to get there, details, read aloud (elder mode), share."""
+    with st.container(border=True, key=card.key):
+        st.markdown(card.head_html, unsafe_allow_html=True)
+        for link in card.links:
+            st.link_button(
+                link.label, link.url, type=link.kind, width="stretch" if link.wide else "content", icon=link.icon
+            )
+        st.markdown(card.details_html, unsafe_allow_html=True)
+        if elder:
+            st.html(fd.say_html(card.speech, lang), unsafe_allow_javascript=True)
+        with st.popover(t("fd.share", lang), icon=":material/share:"):
+            st.markdown(t("fd.share.hint", lang))
+            st.code(fd.share_url(app_base, card.point_id, lang), language=None, wrap_lines=True)
+
+
+def _poster(code: str, lg: str, url: str) -> bytes:
+    """The poster of the data in use: shared cache for the bundled data; an upload's poster is
+    kept in this session only (it must never reach another user)."""
+    if ds.is_bundled:
+        return _bundled_poster(code, lg, url)
+    key = (code, lg, url, id(ds.meal_points), id(ds.subdistricts))
+    mine = st.session_state.setdefault("fd_posters", {})
+    if key not in mine:
+        mine.clear()
+        mine[key] = poster.subdistrict_poster_pdf(ds, code, lg, url)
+    return mine[key]
 
 
 # ------------------------------------------------------------------ callbacks (run before the script)
@@ -59,9 +107,28 @@ if not elder:
     st.caption(t("fd.intro", lang))
 
 finder = fd.Finder(ds.meal_points, ds.subdistricts)
+codes = fd.subdistrict_codes(ds.subdistricts)
+if not st.session_state.get("fd_query_read"):  # a shared link: ?point=<id> or ?sub=<code>, read once
+    st.session_state["fd_query_read"] = True
+    qp = {k: st.query_params.get(k) for k in ("point", "sub")}
+    first = fd.from_query(st.session_state[STATE_KEY], qp, finder, ds.subdistricts, codes)
+    st.session_state[STATE_KEY] = first
+    st.session_state["fd_sub"] = first.sub
+page_state = st.session_state[STATE_KEY]  # (the callbacks of this run have already changed it)
+if page_state.share_err:
+    st.warning(t(page_state.share_err, lang))
+
+mode = st.session_state.get("fd_mode", "nearest") if not elder else "nearest"
+answer = fd.answer_for(finder, page_state.origin, mode, lang, pin=page_state.point)
+all_cards = fd.cards(answer, lang, elder) if answer is not None else []
+app_base = _app_base()
+for card in all_cards:  # a shared meal point: its card at the top of the page
+    if card.pinned:
+        st.subheader(fd.shared_heading(lang))
+        _draw(card, app_base)
 st.selectbox(
     t("fd.subdistrict", lang),
-    fd.subdistrict_codes(ds.subdistricts),
+    codes,
     index=None,
     key="fd_sub",
     on_change=_on_sub,
@@ -92,9 +159,6 @@ if not elder:
 
 # ------------------------------------------------------------------ answer and map
 
-mode = st.session_state.get("fd_mode", "nearest") if not elder else "nearest"
-answer = fd.answer_for(finder, st.session_state[STATE_KEY].origin, mode, lang)
-
 view = fd.map_view(answer, lang, _base(), elder, ds.subdistricts, ds.meal_points)
 st_folium(
     view.base_map,
@@ -120,15 +184,33 @@ else:
     heading = fd.results_heading(answer, lang)
     if heading:
         st.subheader(heading)
-    for card in fd.cards(answer, lang, elder):
-        with st.container(border=True, key=card.key):
-            st.markdown(card.head_html, unsafe_allow_html=True)
-            for link in card.links:
-                st.link_button(link.label, link.url, type=link.kind, use_container_width=True, icon=link.icon)
-            st.markdown(card.details_html, unsafe_allow_html=True)
+    for card in all_cards:
+        if not card.pinned:
+            _draw(card, app_base)
     note = fd.nav_note(answer, lang)
     if note:
         st.caption(note)
+
+# ------------------------------------------------------------------ the subdistrict's poster
+
+chosen = fd.listed_subdistrict(page_state)
+if chosen and app_base:  # (no address to print in the QR code outside a browser session)
+    st.caption(t("fd.poster.note", lang, sub=finder.subdistrict_name(chosen, lang)))
+    try:
+        with st.spinner(t("fd.poster.building", lang)):
+            pdf = _poster(chosen, lang, fd.poster_url(app_base, chosen, lang))
+    except (RuntimeError, ValueError) as exc:  # no Chinese font installed; a link too long for a QR code
+        st.error(str(exc))
+    else:
+        st.download_button(
+            t("fd.poster.download", lang),
+            pdf,
+            file_name=fd.poster_file_name(chosen, lang),
+            mime="application/pdf",
+            icon=":material/picture_as_pdf:",
+            key="fd_poster",
+            on_click="ignore",
+        )
 
 with st.expander(t("fd.assume.title", lang)):
     st.markdown(fd.assumptions(lang))

@@ -3,9 +3,11 @@
 STRINGS = {
     "fd.title": {"zh": "找助餐点", "en": "Find a meal point"},
     "fd.intro": {
-        "zh": "在地图上点一下您的位置，或选择您所在的街道，就能看到最近的老年助餐点，并一键步行导航。",
-        "en": "Tap your position on the map, or choose your subdistrict, to see the nearest elderly meal "
-        "points and open walking directions in one tap.",
+        "zh": "选择您所在的街道，就能看到本街道的老年助餐点；在地图上点一下您的位置，还能看到距离和步行时间。"
+        "每个助餐点都写明怎么去：位置真实的可以步行导航，位置不明的帮您按名称查找或打 12345 问。",
+        "en": "Choose your subdistrict to see its elderly meal points; tap your position on the map to see "
+        "distances and walking times too. Each meal point says how to get there: walking directions to a "
+        "real position, otherwise a search by name or a call to 12345.",
     },
     "fd.where": {"zh": "我在哪里？", "en": "Where am I?"},
     "fd.subdistrict": {"zh": "选择我所在的街道", "en": "Choose my subdistrict"},
@@ -44,8 +46,8 @@ STRINGS = {
         "en": "First tell us where you are: choose your subdistrict, or tap the map.",
     },
     "fd.origin.seat": {
-        "zh": "起点：{sub}驻地（估计位置，误差约 ±{km} 公里）",
-        "en": "Starting point: the seat of {sub} (an estimate, about ±{km} km)",
+        "zh": "您选择的街道：{sub}",
+        "en": "Your subdistrict: {sub}",
     },
     "fd.origin.map": {
         "zh": "起点：您在地图上选的位置（北纬 {lat}，东经 {lon}）",
@@ -62,6 +64,39 @@ STRINGS = {
     },
     "fd.results.within": {"zh": "步行 {r} 以内的助餐点：{n} 个", "en": "Meal points within a {r} walk: {n}"},
     "fd.results.fallback": {"zh": "最近的助餐点", "en": "The nearest meal point"},
+    "fd.results.seat": {"zh": "{sub}和附近街道的助餐点", "en": "Meal points in {sub} and nearby"},
+    "fd.group.own": {"zh": "在您的街道 · {sub}", "en": "In your subdistrict · {sub}"},
+    "fd.group.near": {"zh": "附近街道 · {sub}", "en": "Nearby subdistrict · {sub}"},
+    "fd.group.other": {"zh": "位于{sub}", "en": "In {sub}"},
+    "fd.msg.seat": {
+        "zh": "我们不知道您在街道里的哪个位置，所以先不显示距离。在地图上点一下您的位置（或用定位、输入坐标），就能看到距离和步行时间。",
+        "en": "We do not know where in the subdistrict you are, so no distances are shown yet. Tap your "
+        "position on the map (or use your location, or type coordinates) to see distances and walking times.",
+    },
+    "fd.dist.guide": {"zh": "（按示意位置估算，仅供参考）", "en": " (to the illustrative position: only a guide)"},
+    "fd.shared": {"zh": "分享给您的助餐点", "en": "The meal point shared with you"},
+    "fd.share": {"zh": "分享这个助餐点", "en": "Share this meal point"},
+    "fd.share.hint": {
+        "zh": "复制下面的链接，发给家人或朋友，打开就能看到这个助餐点：",
+        "en": "Copy this link and send it to family or friends; it opens this meal point:",
+    },
+    "fd.share.unknown": {
+        "zh": "分享链接里的助餐点在当前数据里找不到。请选择街道或在地图上点一下。",
+        "en": "The meal point in the shared link is not in the data in use. Choose your subdistrict or tap the map.",
+    },
+    "fd.share.unknown_sub": {
+        "zh": "链接里的街道在当前数据里找不到。请在上面选择街道。",
+        "en": "The subdistrict in the link is not in the data in use. Choose your subdistrict above.",
+    },
+    "fd.say": {"zh": "▶ 读给我听", "en": "▶ Read aloud"},
+    "fd.say.stop": {"zh": "■ 停止朗读", "en": "■ Stop reading"},
+    "fd.poster.download": {"zh": "下载本街道助餐点海报（A4 PDF）", "en": "Download the A4 poster"},
+    "fd.poster.building": {"zh": "正在生成海报……", "en": "Making the poster…"},
+    "fd.poster.note": {
+        "zh": "{sub}所有助餐点的一页大字海报，可以打印贴在社区公告栏；扫二维码打开本页。",
+        "en": "A large-print poster of every meal point in {sub}, to print for the community notice board; "
+        "its QR code opens this page.",
+    },
     "fd.unit.m": {"zh": "{v} 米", "en": "{v} m"},
     "fd.unit.km": {"zh": "{v} 公里", "en": "{v} km"},
     "fd.unit.min": {"zh": "约 {v} 分钟", "en": "about {v} min"},
@@ -76,29 +111,20 @@ STRINGS = {
     "fd.tie_with": {"zh": "与第 {ranks} 个一样近", "en": "as near as no. {ranks}"},
     "fd.paren": {"zh": "（{text}）", "en": "({text})"},
     "fd.label_value": {"zh": "{label}：{value}", "en": "{label}: {value}"},
-    "fd.caveat.illustrative": {
-        "zh": "⚠ 位置为示意，并非真实地址（地址未公布），距离仅供参考。出发前请先打听或电话确认。",
-        "en": "⚠ Illustrative position, not a real address (none was published): the distance "
-        "is only a guide. Ask or phone before you set off.",
-    },
-    "fd.caveat.subdistrict": {
-        "zh": "⚠ 只知道在{sub}，图上位置为示意，距离仅供参考。出发前请先打听或电话确认。",
-        "en": "⚠ Only known to be in {sub}; the position shown is illustrative and the distance "
-        "is only a guide. Ask or phone before you set off.",
-    },
-    "fd.nav.amap": {"zh": "走过去（高德步行导航）", "en": "Walk there (Amap directions)"},
-    "fd.nav.baidu": {"zh": "或用百度地图导航", "en": "Or use Baidu Maps"},
     "fd.nav.from": {"zh": "我的位置", "en": "My position"},
     "fd.nav.note": {"zh": "导航从您手机的当前位置出发。", "en": "Directions start from your phone's current location."},
     "fd.assume.title": {"zh": "距离和时间是怎么算的？", "en": "How are distance and time worked out?"},
     "fd.assume.body": {
         "zh": "“直线”是两点之间的直线距离。真正走的路会绕一些，我们按直线距离的 {circuity} 倍估算步行距离，"
         "按老年人每小时走 {speed} 公里估算时间（直线每 1 公里约走 {per_km} 分钟）。这只是估计：实际路线、"
-        "过马路和上下坡都会不同。街道驻地和助餐点的位置大多是示意的，出发前请先确认。",
+        "过马路和上下坡都会不同。距离只从您在地图上点的位置、定位或输入的坐标算起；只选街道时不显示距离。"
+        "助餐点的位置大多是示意的，这样的点不提供导航，出发前请先打电话确认。",
         "en": "“Straight line” is the distance as the crow flies. Real streets wind, so we take the walk to be "
         "{circuity} times the straight line, at an older person's pace of {speed} km an hour (about {per_km} "
         "minutes per straight-line km). It is only an estimate: the real route, crossings and slopes differ. "
-        "Most seat and meal-point positions are illustrative: check before you set off.",
+        "Distances are measured only from the place you tap, your location or typed coordinates; choosing "
+        "a subdistrict alone shows none. Most meal-point positions are illustrative: such points get no "
+        "directions, so phone before you set off.",
     },
     "fd.msg.empty": {
         "zh": "当前数据里没有助餐点，无法查找。如果您上传了助餐点数据，请检查文件，或恢复内置数据。",
@@ -152,6 +178,11 @@ STRINGS = {
         },
     },
     "fd.map.me": {"zh": "我", "en": "Me"},
+    "fd.map.seat": {"zh": "街道", "en": "Sub."},
+    "fd.map.seat.title": {
+        "zh": "您选择的街道（驻地的估计位置，不是您的位置）",
+        "en": "Your subdistrict (its estimated seat, not your position)",
+    },
     "fd.map.label": {"zh": "地图：点一下选择您的位置", "en": "Map: tap to choose your position"},
     "fd.loc.button": {"zh": "◎ 用我的位置", "en": "◎ My location"},
     "fd.loc.searching": {"zh": "正在获取您的位置……", "en": "Finding your location…"},

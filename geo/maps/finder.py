@@ -4,8 +4,9 @@
   small locate button, plus the subdistrict outlines, every meal point faintly, a large
   labelled "my location" button and the finder's CSS). Build it the same way on
   every run; it changes only with language, base map, elder mode or dataset.
-* :func:`result_layer`: the changing part (origin, numbered results, lines from the
-  origin), passed through ``st_folium(feature_group_to_add=...)``.
+* :func:`result_layer`: the changing part (origin, numbered results, and dashed lines
+  from the origin only when it is real: none from a subdistrict's estimated seat),
+  passed through ``st_folium(feature_group_to_add=...)``.
 
 Browser location: the button calls Leaflet's ``map.locate``; a found position is
 turned into a map click (``map.fire('click')``), which st_folium returns as
@@ -182,16 +183,24 @@ class MapAnswer(Protocol):
     @property
     def results(self) -> Sequence[MapResult]: ...
 
+    @property
+    def distances(self) -> bool:
+        """True when the origin is the resident's real position (lines may be drawn)."""
+        ...
+
 
 def result_layer(answer: MapAnswer | None, lang: str, base: str, elder: bool) -> folium.FeatureGroup:
-    """Origin, numbered results and lines from the origin (the changing layer)."""
+    """Origin, numbered results and lines from the origin (the changing layer). From a
+    subdistrict's seat (``answer.distances`` False) no line is drawn and the origin is
+    marked as the subdistrict's estimated seat, not as "me"."""
     datum = basemap_datum(base)
     fg = folium.FeatureGroup(name="fd_results")
     if answer is None:
         return fg
     o = answer.origin
     o_ll = display_latlon(o.lat, o.lon, datum)
-    for r in reversed(answer.results):  # the nearest drawn last, on top
+    real = bool(getattr(answer, "distances", True))
+    for r in reversed(answer.results if real else ()):  # the nearest drawn last, on top
         r_ll = display_latlon(r.lat, r.lon, datum)
         folium.PolyLine(
             [o_ll, r_ll], color=LINE_COLOR, weight=3, opacity=0.8, dash_array="6 6", interactive=False
@@ -212,15 +221,19 @@ def result_layer(answer: MapAnswer | None, lang: str, base: str, elder: bool) ->
                 class_name="jp-icon",
             ),
         ).add_to(fg)
+    if real:
+        me = f'<div class="fd-me" data-lat="{o.lat:.6f}" data-lon="{o.lon:.6f}">{esc(t("fd.map.me", lang))}</div>'
+        size = (34, 34)
+    else:
+        me = (
+            f'<div class="fd-me fd-seat" data-lat="{o.lat:.6f}" data-lon="{o.lon:.6f}" '
+            f'title="{esc(t("fd.map.seat.title", lang))}">{esc(t("fd.map.seat", lang))}</div>'
+        )
+        size = (46, 30)
     folium.Marker(
         o_ll,
         interactive=False,
-        icon=folium.DivIcon(
-            html=f'<div class="fd-me" data-lat="{o.lat:.6f}" data-lon="{o.lon:.6f}">{esc(t("fd.map.me", lang))}</div>',
-            icon_size=(34, 34),
-            icon_anchor=(17, 17),
-            class_name="jp-icon",
-        ),
+        icon=folium.DivIcon(html=me, icon_size=size, icon_anchor=(size[0] // 2, size[1] // 2), class_name="jp-icon"),
     ).add_to(fg)
     return fg
 

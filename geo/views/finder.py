@@ -8,16 +8,23 @@ module and draws what it returns:
   functions (old state in, new state out);
 * :func:`origin_from_seat`, :func:`origin_from_text`, :func:`origin_from_click`
   turn the three ways of saying "I am here" into an :class:`Origin` (WGS-84);
-* :class:`Finder` (built once per dataset) answers with an :class:`Answer`: the
-  nearest points (or all within a walking distance) with straight-line distance,
-  estimated walk and minutes, details, navigation links, and the edge cases
-  (empty layer, outside the district, ties, only far points, the origin's own
-  subdistrict having no near point);
-* :func:`messages`, :func:`distance_line`, :func:`caveat`, :func:`detail_rows`
+* :class:`Finder` (built once per dataset) answers with an :class:`Answer`: from a
+  real start (a tap, the browser's location, typed coordinates) the nearest points
+  (or all within a walking distance) with straight-line distance, estimated walk and
+  minutes; from a subdistrict's seat (an estimate) the subdistrict's own points
+  ("在您的街道") and the nearest of the neighbours' ("附近街道") **without** any
+  distance. Each result carries its ways there from :func:`geo.data.directions.directions`
+  (walking navigation only to a real position), and the edge cases (empty layer,
+  outside the district, ties, only far points, the own subdistrict having no point);
+* :func:`messages`, :func:`distance_line`, :func:`group_line`, :func:`detail_rows`
   turn that answer into plain words in either language;
 * :func:`map_view`, :func:`origin_html`, :func:`results_heading` and :func:`cards`
   give the page its map and its result cards (HTML escaped here with
-  :func:`geo.data.escape.esc`; the page passes it on unchanged).
+  :func:`geo.data.escape.esc`; the page passes it on unchanged), with the card's
+  text to read aloud (:func:`say_html`) and its share link (:func:`share_url`);
+* :func:`from_query` reads a shared link (``?point=M07`` or ``?sub=<code>``),
+  :func:`app_base`, :func:`poster_url` and :func:`poster_file_name` serve the
+  page's share links and its A4 poster (:mod:`geo.views.poster`).
 
 The map's locate button and its messages live in :mod:`geo.maps.finder`.
 Distances: straight line (haversine), walk = straight × 1.3 at 4.67 km/h
@@ -28,27 +35,33 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from jinja2 import Template
 from shapely.geometry import Point
 
 from geo.core.coords import CoordError as CoordError  # for the page
 from geo.core.coords import click_to_wgs84, parse_coords
 from geo.core.datum import gcj02_to_wgs84, wgs84_to_gcj02
 from geo.core.distance import CIRCUITY, ELDERLY_WALK_KMH, haversine_m, walk_estimate
-from geo.core.navigation import amap_walk_url, baidu_walk_url
 from geo.core.nearest import PointIndex
 from geo.data import facts
+from geo.data import hours as hours_words
+from geo.data.directions import NAVIGABLE, Directions, directions
 from geo.data.escape import esc
 from geo.data.names import local_name, subdistrict_names
 from geo.i18n import join_open, t
+from geo.maps.assets import read
 from geo.maps.base import basemap_datum, meal_svg
 from geo.maps.finder import finder_base_map, result_layer
+from geo.views.poster import PRECISION_ORDER, natural_key
 
 K_NEAREST = 5
 #: Walking distances offered for "all within" (metres of estimated walk): the coverage page's
@@ -64,7 +77,6 @@ TIE_TOL_M = 1.0
 HERE_WALK_M = 50.0
 
 ORIGIN_KINDS = ("seat", "map", "typed")
-PRECISION_CAVEAT = ("illustrative", "subdistrict")
 
 
 # --------------------------------------------------------------------------- origin
@@ -162,6 +174,8 @@ class PageState:
     sub: str | None = None  # the chosen subdistrict: the subdistrict selectbox's value
     last_click: dict | None = None  # the last map click handled (st_folium repeats it on every run)
     coords_err: str | None = None  # translation key of the typed-coordinates error shown
+    point: str | None = None  # the meal point of a shared link: its card comes first
+    share_err: str | None = None  # translation key: the shared link's point or subdistrict is unknown
 
     def with_sub(self, sub: str | None) -> PageState:
         """The state with the subdistrict the selectbox shows now (a widget's value can be
@@ -170,10 +184,51 @@ class PageState:
 
 
 def choose_subdistrict(s: PageState, code: str | None, subdistricts: gpd.GeoDataFrame | None) -> PageState:
-    """A subdistrict was chosen: start from its seat (clearing the choice keeps the origin)."""
+    """A subdistrict was chosen: start from its seat and list its points (a shared point is
+    no longer put first); clearing the choice keeps the origin."""
     if not code:
         return replace(s, sub=code)
-    return replace(s, sub=code, origin=origin_from_seat(subdistricts, code))
+    return replace(s, sub=code, origin=origin_from_seat(subdistricts, code), point=None)
+
+
+def listed_subdistrict(s: PageState) -> str | None:
+    """The subdistrict whose points are listed from its seat (the one chosen; it stays listed
+    when the choice is cleared), for its poster; None from a real start."""
+    if s.sub:
+        return s.sub
+    return s.origin.code if s.origin is not None and s.origin.kind == "seat" else None
+
+
+def from_query(
+    s: PageState,
+    params: Mapping[str, str | None],
+    finder: Finder,
+    subdistricts: gpd.GeoDataFrame | None,
+    codes: list[str],
+) -> PageState:
+    """The state a shared link asks for, read once when the page first runs in a session.
+
+    ``?point=<id>``: that meal point's card first, starting from its subdistrict (as if
+    chosen: no distances until the resident says where they are); ``?sub=<code>`` (the
+    poster's QR code): start from that subdistrict. ``codes`` are the subdistricts the
+    page offers. An unknown point or subdistrict leaves the state as it was, with a
+    message key in ``share_err``.
+    """
+    point = _text(params.get("point"))
+    sub = _text(params.get("sub"))
+    if point:
+        row = finder.point_row(point)
+        if row is None:
+            return replace(s, share_err="fd.share.unknown")
+        code = _text(row.get("subdistrict_code"))
+        if code in codes:
+            return replace(s, sub=code, origin=origin_from_seat(subdistricts, code), point=point, share_err=None)
+        return replace(s, point=point, share_err=None)
+    if sub:
+        if sub not in codes:
+            return replace(s, share_err="fd.share.unknown_sub")
+        return replace(choose_subdistrict(s, sub, subdistricts), share_err=None)
+    return s
 
 
 def map_click(s: PageState, click: dict | None, base: str) -> PageState:
@@ -215,9 +270,15 @@ class Result:
     subdistrict_name: str
     row: dict  # the meal point's attributes (raw)
     tie_with: tuple[int, ...]  # ranks of other results equally near
-    amap_url: str
-    baidu_url: str
+    ways: Directions  # how to get there (geo.data.directions: never to a made-up position)
     tel: str | None  # phone sanitised for a tel: link
+    group: str | None = None  # from a seat start: "own" (the chosen subdistrict), "near" or "other"
+    pinned: bool = False  # the point of a shared link, listed first
+
+    @property
+    def navigable(self) -> bool:
+        """True when the position is real (surveyed or from an address)."""
+        return self.precision in NAVIGABLE
 
 
 @dataclass(frozen=True)
@@ -236,8 +297,11 @@ class OwnSubdistrict:
 
 @dataclass(frozen=True)
 class Answer:
+    """The results for one start. From a seat (``mode`` "subdistrict") the results are the
+    subdistrict's points and the nearest neighbours' points, and no distance is shown."""
+
     origin: Origin
-    mode: str  # "nearest" or "within"
+    mode: str  # "nearest", "within" or "subdistrict" (a seat start)
     walk_radius_m: float | None
     results: list[Result]
     n_layer: int  # points in the layer
@@ -250,7 +314,14 @@ class Answer:
     far: bool = field(init=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "far", bool(self.results) and self.results[0].walk_m > FAR_WALK_M)
+        rest = [r for r in self.results if not r.pinned]
+        object.__setattr__(self, "far", self.distances and bool(rest) and rest[0].walk_m > FAR_WALK_M)
+
+    @property
+    def distances(self) -> bool:
+        """True when distances and walking times may be shown: only from a real start (a tap,
+        the browser's location, typed coordinates), never from a subdistrict seat estimate."""
+        return self.origin.user_given
 
     @property
     def empty(self) -> bool:
@@ -352,6 +423,17 @@ class Finder:
             nearest = float(np.min(d))
         return OwnSubdistrict(str(code), self.subdistrict_name(code, lang), len(idx), nearest)
 
+    def point_row(self, point_id: str) -> dict | None:
+        """The attributes of the meal point ``point_id`` (None when the layer has none such)."""
+        i = self._index_of(point_id)
+        return None if i is None else self.points.iloc[i].to_dict()
+
+    def _index_of(self, point_id: str | None) -> int | None:
+        if not point_id or "id" not in self.points:
+            return None
+        hits = np.flatnonzero(self.points["id"].astype(str).to_numpy() == str(point_id))
+        return int(hits[0]) if len(hits) else None
+
     def answer(
         self,
         origin: Origin,
@@ -359,18 +441,34 @@ class Finder:
         mode: str = "nearest",
         k: int = K_NEAREST,
         walk_radius_m: float | None = None,
+        pin: str | None = None,
     ) -> Answer:
+        """The meal points for ``origin``.
+
+        From a real start, the ``k`` nearest (``mode="nearest"``) or all within
+        ``walk_radius_m`` of estimated walk (``mode="within"``). From a subdistrict's seat
+        (an estimate) ``mode`` does not apply: the subdistrict's own points (real positions
+        first, as on its poster) and then the points of other subdistricts nearest to its
+        seat, up to ``k`` in all; their distances are kept for the order only and are never
+        shown. ``pin`` (a shared point's id) is put first in either case.
+        """
         if mode not in ("nearest", "within"):
             raise ValueError(f"mode must be 'nearest' or 'within', got {mode!r}")
+        if mode == "within" and (walk_radius_m is None or not walk_radius_m > 0):
+            raise ValueError("within mode needs a positive walk_radius_m")
         origin_code = self.subdistrict_of(origin.lon, origin.lat)
         outside = self.is_outside(origin.lon, origin.lat)
         own = self._own(origin, origin_code, lang)
         none_within = False
         tie_beyond = 0
         truncated = 0
+        groups: list[str | None] | None = None
         n = len(self.index)
         if n == 0:
             idx, dist = np.empty(0, dtype=int), np.empty(0)
+        elif not origin.user_given:
+            mode = "subdistrict"
+            idx, dist, groups, truncated = self._seat_list(origin, k)
         elif mode == "nearest":
             idx, dist = self.index.nearest(origin.lon, origin.lat, k=k)
             if len(idx) == k and n > k:
@@ -382,8 +480,6 @@ class Finder:
                     - int(np.sum(np.abs(dist - dist[-1]) < TIE_TOL_M)),
                 )
         else:
-            if walk_radius_m is None or not walk_radius_m > 0:
-                raise ValueError("within mode needs a positive walk_radius_m")
             idx, dist = self.index.within(origin.lon, origin.lat, float(walk_radius_m) / CIRCUITY)
             if len(idx) == 0:
                 none_within = True
@@ -391,7 +487,8 @@ class Finder:
             elif len(idx) > MAX_WITHIN:
                 truncated = len(idx) - MAX_WITHIN
                 idx, dist = idx[:MAX_WITHIN], dist[:MAX_WITHIN]
-        results = self._results(origin, idx, dist, lang)
+        idx, dist, groups, pinned = self._pin(origin, list(idx), list(dist), groups, pin)
+        results = self._results(origin, idx, dist, lang, groups, pinned)
         return Answer(
             origin,
             mode,
@@ -406,15 +503,59 @@ class Finder:
             truncated,
         )
 
-    def _results(self, origin: Origin, idx, dist, lang: str) -> list[Result]:
+    def _seat_list(self, origin: Origin, k: int) -> tuple[list[int], list[float], list[str | None], int]:
+        """From a seat: the subdistrict's own points, then the nearest others' (to ``k`` in all)."""
+        lon, lat = self.points["lon"].to_numpy(), self.points["lat"].to_numpy()
+        d = haversine_m(origin.lon, origin.lat, lon, lat)
+        own = [int(i) for i in self._by_code.get(str(origin.code), np.empty(0, dtype=int))]
+        prec = self.points.get("location_precision")
+        ids = self.points["id"] if "id" in self.points else pd.Series(range(len(self.points)))
+
+        def order(i: int) -> tuple:
+            p = _text(prec.iloc[i]) if prec is not None else ""
+            return (PRECISION_ORDER.get(p, len(PRECISION_ORDER)), natural_key(ids.iloc[i]), i)
+
+        own.sort(key=order)
+        truncated = max(0, len(own) - MAX_WITHIN)
+        own = own[:MAX_WITHIN]
+        taken = set(own)
+        others = [int(i) for i in np.lexsort((np.arange(len(d)), d)) if int(i) not in taken][: max(0, k - len(own))]
+        idx = own + others
+        return idx, [float(d[i]) for i in idx], ["own"] * len(own) + ["near"] * len(others), truncated
+
+    def _pin(self, origin: Origin, idx: list, dist: list, groups: list | None, pin: str | None):
+        """Put the shared point ``pin`` first (added when the answer does not hold it). From a
+        seat its card says only where it is ("位于…"): the link was opened by someone who may
+        live elsewhere."""
+        i = self._index_of(pin)
+        if i is None:
+            return idx, dist, groups, False
+        if i in idx:
+            j = idx.index(i)
+            idx.pop(j)
+            d = dist.pop(j)
+            if groups is not None:
+                groups.pop(j)
+        else:
+            d = float(haversine_m(origin.lon, origin.lat, self.points["lon"].iloc[i], self.points["lat"].iloc[i]))
+        return [i, *idx], [d, *dist], None if groups is None else ["other", *groups], True
+
+    def _results(
+        self, origin: Origin, idx, dist, lang: str, groups: list[str | None] | None = None, pinned: bool = False
+    ) -> list[Result]:
         out = []
         dist = np.asarray(dist, dtype=float)
         w = walk_estimate(dist) if len(dist) else None
-        from_kw = {"from_lon": origin.lon, "from_lat": origin.lat} if origin.user_given else {}
+        if origin.user_given:
+            way_kw = {"origin": (origin.lon, origin.lat), "origin_name": t("fd.nav.from", lang)}
+        else:
+            way_kw = {"area": (origin.lon, origin.lat)}
         for r, (i, d) in enumerate(zip(idx, dist), start=1):
             row = self.points.iloc[int(i)].to_dict()
             name = local_name(row, lang)
-            ties = tuple(j + 1 for j, d2 in enumerate(dist) if j != r - 1 and abs(d2 - d) < TIE_TOL_M)
+            ties = ()
+            if origin.user_given:
+                ties = tuple(j + 1 for j, d2 in enumerate(dist) if j != r - 1 and abs(d2 - d) < TIE_TOL_M)
             lon, lat = float(row["lon"]), float(row["lat"])
             code = _text(row.get("subdistrict_code"))
             out.append(
@@ -432,11 +573,10 @@ class Finder:
                     subdistrict_name=self.subdistrict_name(code, lang),
                     row=row,
                     tie_with=ties,
-                    amap_url=amap_walk_url(
-                        lon, lat, name, **from_kw, from_name=t("fd.nav.from", lang) if origin.user_given else None
-                    ),
-                    baidu_url=baidu_walk_url(lon, lat, name, **from_kw, from_name=t("fd.nav.from", lang)),
+                    ways=directions(row, lang, **way_kw),
                     tel=sanitize_tel(row.get("phone")),
+                    group=None if groups is None else groups[r - 1],
+                    pinned=pinned and r == 1,
                 )
             )
         return out
@@ -470,15 +610,26 @@ def fmt_minutes(minutes: float, lang: str) -> str:
 
 
 def distance_line(r: Result, lang: str) -> str:
+    """Straight line, estimated walk and minutes (only ever shown from a real start); to a
+    position that is not real, marked as a guide only."""
     if r.walk_m < HERE_WALK_M:
-        return t("fd.here", lang, straight=fmt_distance(r.straight_m, lang))
-    return t(
-        "fd.dist_line",
-        lang,
-        straight=fmt_distance(r.straight_m, lang),
-        walk=fmt_distance(r.walk_m, lang),
-        minutes=fmt_minutes(r.walk_min, lang),
-    )
+        line = t("fd.here", lang, straight=fmt_distance(r.straight_m, lang))
+    else:
+        line = t(
+            "fd.dist_line",
+            lang,
+            straight=fmt_distance(r.straight_m, lang),
+            walk=fmt_distance(r.walk_m, lang),
+            minutes=fmt_minutes(r.walk_min, lang),
+        )
+    return line if r.navigable else line + t("fd.dist.guide", lang)
+
+
+def group_line(r: Result, lang: str) -> str:
+    """From a seat start, where the point is instead of how far: "在您的街道 · 湾里街道"."""
+    sub = r.subdistrict_name or r.subdistrict_code or "?"
+    key = {"own": "fd.group.own", "near": "fd.group.near"}.get(r.group or "", "fd.group.other")
+    return t(key, lang, sub=sub)
 
 
 def tie_note(r: Result, lang: str) -> str | None:
@@ -487,22 +638,32 @@ def tie_note(r: Result, lang: str) -> str | None:
     return t("fd.tie_with", lang, ranks=join_open(r.tie_with, lang))
 
 
-def caveat(r: Result, lang: str) -> str | None:
-    """The precision caveat for positions that are not real addresses."""
-    if r.precision == "illustrative":
-        return t("fd.caveat.illustrative", lang)
-    if r.precision == "subdistrict":
-        return t("fd.caveat.subdistrict", lang, sub=r.subdistrict_name or r.subdistrict_code)
-    return None
+def _line(text: str | None) -> str | None:
+    text = str(text).strip() if text else ""
+    return text or None
 
 
-def detail_rows(r: Result, lang: str, essentials_only: bool = False) -> list[tuple[str, str | None, str]]:
-    """(label, value or None for "not published", kind) for the list; kind "tel" for the phone."""
+def open_lines(r: Result, lang: str) -> list[tuple[str, str]]:
+    """(kind, text) of what is known about visiting: open now and the hours ("status"), the
+    price ("price") and the seats ("seats"); a line is left out when nothing is known."""
+    lines = [
+        ("status", _line(hours_words.status_line(r.row.get("hours"), lang))),
+        ("price", _line(hours_words.price_line(r.row, lang))),
+        ("seats", _line(hours_words.seats_line(r.row, lang))),
+    ]
+    return [(kind, text) for kind, text in lines if text]
+
+
+def detail_rows(
+    r: Result, lang: str, essentials_only: bool = False, skip: frozenset[str] | set[str] = frozenset()
+) -> list[tuple[str, str | None, str]]:
+    """(label, value or None for "not published", kind) for the list; kind "tel" for the phone.
+    ``skip`` leaves fields out (the hours and the price when a status or price line says them)."""
     rows: list[tuple[str, str | None, str]] = []
     keys = ["hours", "phone", "delivery", "price_note", "address"]
     if not essentials_only:
         keys += ["dine_in", "kind"]
-    for key in keys:
+    for key in [k for k in keys if k not in skip]:
         v = r.row.get(key)
         if _blank(v):
             val = None
@@ -519,12 +680,7 @@ def detail_rows(r: Result, lang: str, essentials_only: bool = False) -> list[tup
 
 def origin_label(o: Origin, finder: Finder, lang: str) -> str:
     if o.kind == "seat":
-        return t(
-            "fd.origin.seat",
-            lang,
-            sub=finder.subdistrict_name(o.code, lang),
-            km=f"{o.uncertainty_km:g}" if o.uncertainty_km else "?",
-        )
+        return t("fd.origin.seat", lang, sub=finder.subdistrict_name(o.code, lang))
     key = "fd.origin.map" if o.kind == "map" else "fd.origin.typed"
     return t(key, lang, lat=f"{o.lat:.5f}", lon=f"{o.lon:.5f}")
 
@@ -543,7 +699,7 @@ def messages(a: Answer, lang: str) -> list[tuple[str, str]]:
     if own is not None and not a.outside:
         if own.n_points == 0:
             out.append(("warning", t("fd.msg.own_none", lang, sub=own.name)))
-        elif own.far:
+        elif own.far and a.distances:
             key = "fd.msg.own_only_far" if own.n_points == 1 else "fd.msg.own_far"
             out.append(
                 (
@@ -559,12 +715,14 @@ def messages(a: Answer, lang: str) -> list[tuple[str, str]]:
                 t("fd.msg.far", lang, walk=fmt_distance(r0.walk_m, lang), minutes=fmt_minutes(r0.walk_min, lang)),
             )
         )
+    if not a.distances and a.results:
+        out.append(("info", t("fd.msg.seat", lang)))
     if any(r.tie_with for r in a.results):
         out.append(("info", t("fd.msg.ties", lang)))
     if a.tie_beyond:
         out.append(("info", t("fd.msg.tie_beyond", lang, n=a.tie_beyond, k=len(a.results))))
     if a.truncated:
-        out.append(("info", t("fd.msg.truncated", lang, n=a.truncated, k=len(a.results))))
+        out.append(("info", t("fd.msg.truncated", lang, n=a.truncated, k=len([r for r in a.results if not r.pinned]))))
     return out
 
 
@@ -623,14 +781,17 @@ def mode_label(mode: str | int, lang: str) -> str:
     return t("fd.mode.within", lang, r=fmt_distance(float(mode), lang))
 
 
-def answer_for(finder: Finder, origin: Origin | None, mode: str | int, lang: str) -> Answer | None:
-    """The answer for the page's mode ("nearest" or a walking radius in metres); None before
-    there is an origin."""
+def answer_for(
+    finder: Finder, origin: Origin | None, mode: str | int, lang: str, pin: str | None = None
+) -> Answer | None:
+    """The answer for the page's mode ("nearest" or a walking radius in metres; from a seat
+    the subdistrict's list), with the shared point ``pin`` first; None before there is an
+    origin."""
     if origin is None:
         return None
-    if mode == "nearest":
-        return finder.answer(origin, lang)
-    return finder.answer(origin, lang, mode="within", walk_radius_m=float(mode))
+    if mode == "nearest" or not origin.user_given:
+        return finder.answer(origin, lang, pin=pin)
+    return finder.answer(origin, lang, mode="within", walk_radius_m=float(mode), pin=pin)
 
 
 def start_message(finder: Finder, lang: str) -> tuple[str, str]:
@@ -687,50 +848,84 @@ def origin_html(answer: Answer, finder: Finder, lang: str) -> str:
 
 
 def results_heading(a: Answer, lang: str) -> str | None:
-    """The heading over the result cards; None when there are no results."""
-    if not a.results:
+    """The heading over the result cards (a shared point has its own: :func:`shared_heading`);
+    None when there is no other result."""
+    n = len([r for r in a.results if not r.pinned])
+    if not n:
         return None
+    if a.mode == "subdistrict":
+        return t("fd.results.seat", lang, sub=a.own.name if a.own else "")
     if a.none_within:
         return t("fd.results.fallback", lang)
     if a.mode == "within":
-        return t("fd.results.within", lang, r=fmt_distance(a.walk_radius_m or 0, lang), n=len(a.results) + a.truncated)
-    return t("fd.results.nearest", lang, n=len(a.results))
+        return t("fd.results.within", lang, r=fmt_distance(a.walk_radius_m or 0, lang), n=n + a.truncated)
+    return t("fd.results.nearest", lang, n=n)
+
+
+def shared_heading(lang: str) -> str:
+    return t("fd.shared", lang)
 
 
 @dataclass(frozen=True)
 class Link:
-    """A navigation button: st.link_button's label, url, type and icon."""
+    """A button that opens a link: st.link_button's label, url, type and icon, and whether it
+    fills the card's width (the large buttons) or not (the smaller, secondary ones)."""
 
     label: str
     url: str
-    kind: str = "secondary"  # "primary" or "secondary"
+    kind: str = "secondary"  # "primary", "secondary" or "tertiary"
     icon: str | None = None
+    wide: bool = True
 
 
 @dataclass(frozen=True)
 class Card:
-    """One result as the page draws it: the head (HTML), the navigation links, the details (HTML)."""
+    """One result as the page draws it: the head (HTML), the buttons to get there, the details
+    (HTML), the text to read aloud and the point's id (for its share link)."""
 
     key: str  # the bordered container's widget key
     head_html: str
     links: tuple[Link, ...]
     details_html: str
+    speech: str = ""
+    point_id: str = ""
+    pinned: bool = False
 
 
-def head_html(r: Result, lang: str, elder: bool = False) -> str:
-    """Number, symbol and name; the distance line with its tie note; the precision caveat."""
+#: The icon of each kind of action (Material Symbols, as st.link_button takes them).
+ACTION_ICONS = {
+    "walk": ":material/directions_walk:",
+    "search_name": ":material/search:",
+    "search_nearby": ":material/travel_explore:",
+    "call": ":material/call:",
+}
+
+
+def head_lines(r: Result, a: Answer, lang: str) -> list[tuple[str, str]]:
+    """(css class, text) under the name: how far (from a real start) or where (from a seat),
+    what is known about visiting (open now, price, seats), and why the ways there are what
+    they are (for a position that is not real)."""
+    out = [("fd-dist", distance_line(r, lang)) if a.distances else ("fd-group", group_line(r, lang))]
+    out += [(f"fd-{kind}", text) for kind, text in open_lines(r, lang)]
+    if r.ways.why:
+        out.append(("fd-caveat", "⚠ " + r.ways.why))
+    return out
+
+
+def head_html(r: Result, a: Answer, lang: str, elder: bool = False) -> str:
+    """Number, symbol and name (and "shared with you"); the distance line with its tie note,
+    or from a seat the subdistrict; open now, price, seats; the precision's explanation."""
+    pinned = ' data-pinned="1"' if r.pinned else ""
     parts = [
-        f'<div class="fd-item" data-rank="{r.rank}" data-id="{esc(r.id)}">',
+        f'<div class="fd-item" data-rank="{r.rank}" data-id="{esc(r.id)}" data-precision="{esc(r.precision)}"{pinned}>',
         f'<div class="fd-head">{meal_svg(34 if elder else 28, number=r.rank)}<span>{r.rank}. {esc(r.name)}</span></div>',
-        f'<div class="fd-dist">{esc(distance_line(r, lang))}',
     ]
-    tie = tie_note(r, lang)
-    if tie:
-        parts.append(f' <span class="fd-tie">{esc(t("fd.paren", lang, text=tie))}</span>')
-    parts.append("</div>")
-    cav = caveat(r, lang)
-    if cav:
-        parts.append(f'<div class="fd-caveat">{esc(cav)}</div>')
+    for cls, text in head_lines(r, a, lang):
+        parts.append(f'<div class="{cls}">{esc(text)}')
+        tie = tie_note(r, lang) if cls == "fd-dist" else None
+        if tie:
+            parts.append(f' <span class="fd-tie">{esc(t("fd.paren", lang, text=tie))}</span>')
+        parts.append("</div>")
     parts.append("</div>")
     return "".join(parts)
 
@@ -740,10 +935,16 @@ def _row_html(label_html: str, value_html: str, lang: str, cls: str = "") -> str
     return f"<div{attr}>{t('fd.label_value', lang, label=label_html, value=value_html)}</div>"
 
 
+def _said(r: Result, lang: str) -> set[str]:
+    """The detail fields a status or price line already says."""
+    kinds = {kind for kind, _ in open_lines(r, lang)}
+    return {field for kind, field in (("status", "hours"), ("price", "price_note")) if kind in kinds}
+
+
 def details_html(r: Result, lang: str, elder: bool = False) -> str:
     """The detail rows (the phone as a tel: link), then the labels not published, in one row."""
     rows, unpublished = [], []
-    for label, val, kind in detail_rows(r, lang, essentials_only=elder):
+    for label, val, kind in detail_rows(r, lang, essentials_only=elder, skip=_said(r, lang)):
         if val is None:
             unpublished.append(esc(label))
         elif kind == "tel":
@@ -757,21 +958,119 @@ def details_html(r: Result, lang: str, elder: bool = False) -> str:
     return f'<div class="fd-details">{"".join(rows)}</div>'
 
 
-def nav_links(r: Result, lang: str) -> tuple[Link, ...]:
-    return (
-        Link(t("fd.nav.amap", lang), r.amap_url, kind="primary", icon=":material/directions_walk:"),
-        Link(t("fd.nav.baidu", lang), r.baidu_url),
-    )
+def nav_links(r: Result) -> tuple[Link, ...]:
+    """The card's buttons, from :func:`geo.data.directions.directions`: the primary actions
+    and the phone call as large buttons, then the secondary ones smaller."""
+    links = []
+    for act in r.ways.actions:
+        if act.primary:
+            kind, wide = "primary", True
+        elif act.kind == "call":
+            kind, wide = "secondary", True
+        else:
+            kind, wide = "tertiary", False
+        links.append(Link(act.label, act.url, kind, ACTION_ICONS.get(act.kind), wide))
+    return tuple(sorted(links, key=lambda k: not k.wide))
+
+
+def _sentence(text: str, lang: str) -> str:
+    text = text.strip()
+    end = "。" if lang == "zh" else "."
+    return text if not text or text[-1] in "。！？.!?" else text + end
+
+
+def speech_text(r: Result, a: Answer, lang: str, elder: bool = False) -> str:
+    """The card in plain sentences, for reading aloud: name, how far or where, open now,
+    price, seats, why, the published details."""
+    parts = [r.name]
+    parts += [text.removeprefix("⚠ ") for _, text in head_lines(r, a, lang)]
+    for label, val, _kind in detail_rows(r, lang, essentials_only=elder, skip=_said(r, lang)):
+        if val is not None:
+            parts.append(t("fd.label_value", lang, label=label, value=val))
+    return " ".join(_sentence(p, lang) for p in parts if p.strip())
 
 
 def cards(a: Answer, lang: str, elder: bool = False) -> list[Card]:
-    """The result cards, nearest first (the elder mode shows the essential details only)."""
+    """The result cards, a shared point first, then nearest first (or, from a seat, the
+    subdistrict's own points first); the elder mode shows the essential details only."""
     return [
-        Card(f"fd_item_{r.rank}", head_html(r, lang, elder), nav_links(r, lang), details_html(r, lang, elder))
+        Card(
+            f"fd_item_{r.rank}",
+            head_html(r, a, lang, elder),
+            nav_links(r),
+            details_html(r, lang, elder),
+            speech_text(r, a, lang, elder),
+            r.id,
+            r.pinned,
+        )
         for r in a.results
     ]
 
 
 def nav_note(a: Answer, lang: str) -> str | None:
-    """Under the cards: where the navigation starts, when it is not the origin shown."""
-    return None if not a.results or a.origin.user_given else t("fd.nav.note", lang)
+    """Under the cards: walking navigation starts from the phone's own location when the
+    start shown is only a seat estimate (and some card offers walking navigation)."""
+    if a.origin.user_given or not any(r.ways.navigates_to_point for r in a.results):
+        return None
+    return t("fd.nav.note", lang)
+
+
+# --------------------------------------------------------------------------- read aloud, share, poster
+
+_SAY = Template(
+    '<div class="fd-say-box"><button type="button" class="fd-say" hidden>{{ label }}</button>'
+    "<script>{{ js }}\njpFinderSay(document.currentScript, {{ opts|tojson }});</script></div>"
+)
+
+#: The speech-synthesis language of each page language.
+SPEECH_LANG = {"zh": "zh-CN", "en": "en-US"}
+
+
+def say_html(text: str, lang: str) -> str:
+    """A "read aloud" button and its script (assets/finder_say.js) for ``st.html`` with
+    JavaScript allowed: the browser's speech synthesis reads ``text`` in ``lang``; the
+    button stays hidden when the browser has no voice for the language. The text goes into
+    the script JSON-encoded (Jinja's ``tojson``: ``<``, ``>``, ``&`` and ``'`` escaped)."""
+    opts = {
+        "text": text,
+        "lang": SPEECH_LANG.get(lang, "zh-CN"),
+        "label": t("fd.say", lang),
+        "stop": t("fd.say.stop", lang),
+    }
+    return _SAY.render(label=esc(t("fd.say", lang)), js=read("finder_say.js"), opts=opts)
+
+
+_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
+
+
+def app_base(url: str | None, host: str | None = None, proto: str | None = None) -> str | None:
+    """The app's own address without the page: from the browser's URL of this page
+    (``st.context.url``, e.g. ``https://x.streamlit.app/finder`` -> ``https://x.streamlit.app``),
+    else from the request's Host header (and X-Forwarded-Proto); None when neither is known."""
+    if url:
+        parts = urlsplit(str(url))
+        if parts.scheme in ("http", "https") and parts.netloc:
+            path = parts.path.rstrip("/")
+            path = path.removesuffix("/finder")
+            return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    if host and _HOST.match(host.strip()):
+        scheme = proto if proto in ("http", "https") else "http"
+        return f"{scheme}://{host.strip()}"
+    return None
+
+
+def share_url(base: str | None, point_id: str, lang: str) -> str:
+    """The link that opens the finder with the meal point ``point_id`` first."""
+    q = urlencode({"point": point_id, "lang": lang})
+    return f"{base or ''}/finder?{q}"
+
+
+def poster_url(base: str, code: str, lang: str) -> str:
+    """The link the poster's QR code opens: the finder starting from subdistrict ``code``."""
+    return f"{base}/finder?{urlencode({'sub': code, 'lang': lang})}"
+
+
+def poster_file_name(code: str, lang: str) -> str:
+    """A safe download name: ``jinpu_meal_points_<code>_<lang>.pdf``."""
+    safe = re.sub(r"[^0-9A-Za-z_-]", "", str(code))[:40] or "subdistrict"
+    return f"jinpu_meal_points_{safe}_{lang if lang in ('zh', 'en') else 'zh'}.pdf"

@@ -1,5 +1,6 @@
 """The meal-point finder in headless Chromium at 390×844 (a phone), every non-loopback host blocked:
-tap the map -> numbered list -> navigation link; the elder mode's sizes read from the DOM;
+tap the map -> numbered list -> the way there (navigation only to a real position: see also
+test_browser_directions.py); the elder mode's sizes read from the DOM;
 the browser-location button, allowed and refused. Screenshots go to $FINDER_SHOTS (default /tmp)."""
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ SHOTS = Path(os.environ.get("FINDER_SHOTS", "/tmp/finder_shots"))
 W, H = 390, 844
 MEAL = load_bundled().meal_points
 BY_ID = {r.id: (float(r.lon), float(r.lat)) for r in MEAL.itertuples()}
+PRECISION = {r.id: str(r.location_precision) for r in MEAL.itertuples()}
 
 READ_ITEMS = """() => [...document.querySelectorAll('.fd-item')].map(e => [e.dataset.rank, e.dataset.id])"""
-READ_LINKS = """() => [...document.querySelectorAll('a[href^="https://uri.amap.com/navigation"]')].map(a => a.href)"""
+# the first Amap link of each card (its large primary button), with the card's point
+READ_LINKS = """() => [...document.querySelectorAll('[class*="st-key-fd_item_"]')].map(c =>
+  [c.querySelector('a[href^="https://uri.amap.com/"]').href, c.querySelector('.fd-item').dataset.id])"""
 NO_HSCROLL = "document.documentElement.scrollWidth <= window.innerWidth + 1"
 
 # every visible tap target in the page body, and its size
@@ -101,16 +105,25 @@ def test_tap_map_gives_numbered_list_and_nav_link(server, chromium):
     nums = {frame.locator(f".fd-num[data-rank='{r}']").get_attribute("data-id") for r in "12345"}
     assert nums == {i for _, i in items}
     assert frame.locator("path.leaflet-interactive, .leaflet-overlay-pane path").count() >= 5  # lines
-    # tap 2 would be this link: walking directions in Amap, GCJ-02 coordinates, from the tapped point
+    # tap 2 would be this link: walking directions in Amap (GCJ-02) from the tapped point to a real
+    # position; to a position that is not real, a search for meal services around the tapped point
     links = page.evaluate(READ_LINKS)
-    assert len(links) == 5
-    q = parse_qs(urlsplit(links[0]).query)
-    to = [float(x) for x in q["to"][0].split(",")[:2]]
-    assert to == pytest.approx(list(wgs84_to_gcj02(*BY_ID[items[0][1]])), abs=2e-6)
-    fr = [float(x) for x in q["from"][0].split(",")[:2]]
-    assert fr == pytest.approx(list(wgs84_to_gcj02(lon, lat)), abs=2e-5)
-    assert q["mode"] == ["walk"]
-    first = page.locator("a[href^='https://uri.amap.com/navigation']").first
+    assert [i for _, i in links] == [i for _, i in items]
+    for href, pid in links:
+        q = parse_qs(urlsplit(href).query)
+        if PRECISION[pid] in ("surveyed", "address"):
+            to = [float(x) for x in q["to"][0].split(",")[:2]]
+            assert to == pytest.approx(list(wgs84_to_gcj02(*BY_ID[pid])), abs=2e-6)
+            fr = [float(x) for x in q["from"][0].split(",")[:2]]
+            assert fr == pytest.approx(list(wgs84_to_gcj02(lon, lat)), abs=2e-5)
+            assert q["mode"] == ["walk"]
+        elif PRECISION[pid] == "illustrative":
+            assert urlsplit(href).path == "/search"
+            centre = [float(x) for x in q["center"][0].split(",")]
+            assert centre == pytest.approx(list(wgs84_to_gcj02(lon, lat)), abs=2e-5)
+        else:
+            assert urlsplit(href).path == "/search" and "center" not in q
+    first = page.locator("[class*='st-key-fd_item_1'] a[href^='https://uri.amap.com/']").first
     first.scroll_into_view_if_needed()
     assert first.is_visible()
     assert page.evaluate(NO_HSCROLL)
@@ -129,7 +142,7 @@ def test_elder_mode_three_taps_and_sizes(server, chromium):
     page.wait_for_selector(".fd-item[data-rank='5']", timeout=20_000)
     page.wait_for_timeout(500)
     assert "elder=1" in page.url
-    # tap 3 would be the first "walk there" link
+    # tap 3 would be the first card's large button (a map search, or navigation to a real position)
     assert len(page.evaluate(READ_LINKS)) == 5
     sizes = page.evaluate("""() => [...document.querySelectorAll(
         '[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p, .fd-dist, .fd-details div, .fd-caveat')]

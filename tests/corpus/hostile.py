@@ -58,11 +58,19 @@ def _hostile(i: int, j: int, orig: str) -> str:
     return PAYLOADS[(i * 3 + j) % len(PAYLOADS)] + " " + orig
 
 
+def hostile_hours(i: int, j: int) -> str:
+    """Opening hours are structured (OSM ``opening_hours`` syntax, validated on upload):
+    the payload rides in the syntax's free-text comment, which may hold anything but a
+    double quote, so it is shown wherever the hours are."""
+    payload = PAYLOADS[(i * 3 + j) % len(PAYLOADS)].replace('"', "'")
+    return f'Mo-Fr 10:30-13:00 "{payload}"'
+
+
 def hostile_meal_points() -> bytes:
     df = meal_df()
     for i in range(len(df)):
         for j, col in enumerate(MEAL_TEXT):
-            df.at[i, col] = _hostile(i, j, df.at[i, col] or "")
+            df.at[i, col] = hostile_hours(i, j) if col == "hours" else _hostile(i, j, df.at[i, col] or "")
     return csv_bytes(df)
 
 

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from urllib.parse import parse_qs, urlsplit
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -24,9 +25,11 @@ from geo.maps.assets import read
 from geo.maps.base import VENDOR_URL
 from geo.maps.finder import finder_base_map, result_layer
 from geo.views import finder as fd
+from geo.views.poster import PRECISION_ORDER
 from tests.support.apptest import map_js, run_app
 
 YONGZHENG = "210213001000"
+WANLI = "210213013000"
 
 
 @pytest.fixture(scope="module")
@@ -116,32 +119,51 @@ def test_nearest_matches_brute_force_and_walk(finder, ds):
     assert not a.outside and not a.empty and a.origin_code is not None
 
 
-def test_nav_links_datum_and_origin(finder):
+def test_nav_links_datum_and_origin():
+    # a real (address) position: walking navigation from the tapped point, GCJ-02 for Amap
+    pts = _points(
+        [
+            {
+                "id": "R",
+                "name_zh": "真点",
+                "subdistrict_code": "A",
+                "lat": 39.05,
+                "lon": 121.76,
+                "location_precision": "address",
+            }
+        ]
+    )
+    f = fd.Finder(pts, _subs())
     o = fd.Origin("map", 121.75, 39.07)
-    r = finder.answer(o, "zh").results[0]
-    q = parse_qs(urlsplit(r.amap_url).query)
+    r = f.answer(o, "zh").results[0]
+    amap, baidu = (a.url for a in r.ways.actions)
+    q = parse_qs(urlsplit(amap).query)
     to = q["to"][0].split(",")
     assert (float(to[0]), float(to[1])) == pytest.approx(wgs84_to_gcj02(r.lon, r.lat), abs=2e-6)
     assert q["mode"] == ["walk"] and q["coordinate"] == ["gaode"]
     fr = q["from"][0].split(",")
     assert (float(fr[0]), float(fr[1])) == pytest.approx(wgs84_to_gcj02(o.lon, o.lat), abs=2e-6)
-    b = parse_qs(urlsplit(r.baidu_url).query)
+    b = parse_qs(urlsplit(baidu).query)
     assert b["destination"][0].startswith(f"latlng:{r.lat:.6f},{r.lon:.6f}|")
     assert b["coord_type"] == ["wgs84"] and b["mode"] == ["walking"]
     # from a seat estimate the apps start at the phone's own location: no origin sent
-    seat = finder.answer(fd.origin_from_seat(None, YONGZHENG), "zh").results[0]
-    assert "from" not in parse_qs(urlsplit(seat.amap_url).query)
-    assert "origin" not in parse_qs(urlsplit(seat.baidu_url).query)
+    seat = f.answer(fd.origin_from_seat(_subs(), "A"), "zh").results[0]
+    amap, baidu = (a.url for a in seat.ways.actions)
+    assert "from" not in parse_qs(urlsplit(amap).query)
+    assert "origin" not in parse_qs(urlsplit(baidu).query)
 
 
 def test_within_mode_uses_walking_radius(finder, ds):
-    o = fd.origin_from_seat(ds.subdistricts, YONGZHENG)
+    o = fd.Origin("map", 121.712, 39.108)
     a = finder.answer(o, "zh", mode="within", walk_radius_m=1000)
     d = haversine_m(o.lon, o.lat, ds.meal_points["lon"].to_numpy(), ds.meal_points["lat"].to_numpy())
     assert len(a.results) == int(np.sum(d <= 1000 / 1.3))
     assert all(r.walk_m <= 1000 + 1e-6 for r in a.results)
     with pytest.raises(ValueError):
         finder.answer(o, "zh", mode="within")
+    # from a seat estimate no distance applies: the subdistrict's list, whatever the mode
+    seat = finder.answer(fd.origin_from_seat(ds.subdistricts, YONGZHENG), "zh", mode="within", walk_radius_m=300)
+    assert seat.mode == "subdistrict" and seat.walk_radius_m is None and not seat.none_within
 
 
 def test_within_none_falls_back_to_nearest():
@@ -230,22 +252,28 @@ def test_subdistrict_whose_only_point_is_far():
         {"id": "B1", "name_zh": "乙点", "subdistrict_code": "B", "lat": 39.05, "lon": 121.92},
     ]
     f = fd.Finder(_points(rows), subs)
+    # from B's seat (an estimate): B's own point first, then the neighbour's; no distance, so no "far"
     a = f.answer(fd.origin_from_seat(subs, "B"), "zh")
     assert a.own.code == "B" and a.own.n_points == 1 and a.own.far
-    assert a.results[0].id == "A1"  # the neighbour's point is listed first
-    assert a.far  # and even that is more than a 1 km walk
+    assert [(r.id, r.group) for r in a.results] == [("B1", "own"), ("A1", "near")]
+    assert not a.far and not a.distances
     msgs = [text for _, text in fd.messages(a, "zh")]
+    assert msgs == [t("fd.msg.seat", "zh")]
+    # from a tap at the same place, the distances speak: the neighbour's point first, and both warnings
+    b = f.answer(fd.Origin("map", *subs.loc[1, ["seat_lon", "seat_lat"]]), "zh")
+    assert b.results[0].id == "A1" and b.own.code == "B" and b.far
+    msgs = [text for _, text in fd.messages(b, "zh")]
     assert any(m.startswith("乙街道只有 1 个助餐点") for m in msgs)
     assert any("超过 1 公里" in m for m in msgs)
     # a subdistrict with no point at all
     f2 = fd.Finder(_points(rows[:1]), subs)
     a2 = f2.answer(fd.origin_from_seat(subs, "B"), "en")
-    assert a2.own.n_points == 0
+    assert a2.own.n_points == 0 and [r.group for r in a2.results] == ["near"]
     assert any("no meal point in Beta" in text for _, text in fd.messages(a2, "en"))
 
 
 def test_near_point_gives_no_far_warning(finder, ds):
-    a = finder.answer(fd.origin_from_seat(ds.subdistricts, YONGZHENG), "zh")
+    a = finder.answer(fd.Origin("map", 121.712, 39.108), "zh")
     assert not a.far and not a.own.far and a.own.n_points == 3
     assert [lvl for lvl, _ in fd.messages(a, "zh")] == []
 
@@ -276,22 +304,20 @@ def test_formatting():
     assert fd.fmt_minutes(120, "en") == "about 2 h"
 
 
-def test_distance_line_and_caveat(finder, ds):
+def test_distance_line_and_group_line(finder, ds):
     a = finder.answer(fd.Origin("map", 121.75, 39.07), "zh")
     r = a.results[0]
     line = fd.distance_line(r, "zh")
     assert line.startswith("直线 ") and "步行约" in line and "分钟" in line
-    assert fd.caveat(r, "zh") == t("fd.caveat.illustrative", "zh")
-    sub = next(
-        x
-        for x in fd.Finder(ds.meal_points, ds.subdistricts)
-        .answer(fd.origin_from_seat(ds.subdistricts, "210213013000"), "zh")
-        .results
-        if x.precision == "subdistrict"
-    )
-    assert "湾里街道" in fd.caveat(sub, "zh")
-    here = fd.Finder(ds.meal_points, ds.subdistricts).answer(fd.origin_from_seat(ds.subdistricts, YONGZHENG), "zh")
+    assert line.endswith(t("fd.dist.guide", "zh"))  # to an illustrative position: a guide only
+    here = finder.answer(fd.Origin("map", 121.712, 39.108), "zh")
     assert fd.distance_line(here.results[0], "zh").startswith("就在附近")
+    real = fd.Result(**{**vars(r), "precision": "surveyed"})
+    assert fd.distance_line(real, "zh") == line.removesuffix(t("fd.dist.guide", "zh"))
+    seat = finder.answer(fd.origin_from_seat(ds.subdistricts, WANLI), "zh")
+    assert {fd.group_line(x, "zh") for x in seat.results if x.group == "own"} == {"在您的街道 · 湾里街道"}
+    assert all(fd.group_line(x, "zh").startswith("附近街道 · ") for x in seat.results if x.group == "near")
+    assert fd.group_line(fd.Result(**{**vars(r), "group": "other"}), "en").startswith("In ")
 
 
 def test_details_not_published_and_tel():
@@ -412,29 +438,42 @@ def _tie_answer(lang):
     return fd.Finder(pts, _subs()).answer(fd.Origin("map", 121.75, 39.05), lang)
 
 
-def test_cards_head_tie_and_caveat():
+def test_cards_head_tie_and_why():
     a = _tie_answer("zh")
     cards = fd.cards(a, "zh")
     assert [c.key for c in cards] == ["fd_item_1", "fd_item_2", "fd_item_3"]
     by_id = {r.id: (r, c) for r, c in zip(a.results, cards)}
     r1, c1 = by_id["P1"]
-    assert f'data-rank="{r1.rank}" data-id="P1"' in c1.head_html
+    assert f'data-rank="{r1.rank}" data-id="P1" data-precision="illustrative">' in c1.head_html
     assert "&lt;b&gt;甲&lt;/b&gt;" in c1.head_html and "<b>甲" not in c1.head_html
     assert f'<span class="fd-tie">（与第 {r1.tie_with[0]} 个一样近）</span>' in c1.head_html
-    assert f'<div class="fd-caveat">{t("fd.caveat.illustrative", "zh")}</div>' in c1.head_html
+    assert f'<div class="fd-caveat">⚠ {t("dir.why.illustrative", "zh")}</div>' in c1.head_html
     assert "fd-tie" not in by_id["P3"][1].head_html
     en = fd.cards(_tie_answer("en"), "en")
     assert any('<span class="fd-tie">(as near as no. ' in c.head_html for c in en)
     assert any("A&amp;B" in c.head_html for c in en)
-    links = c1.links
-    assert [(k.kind, k.url) for k in links] == [("primary", r1.amap_url), ("secondary", r1.baidu_url)]
-    assert links[0].label == t("fd.nav.amap", "zh") and links[0].icon == ":material/directions_walk:"
+    # the ways there come from geo.data.directions: large buttons first, the smaller one last
+    assert [(k.kind, k.wide, k.url) for k in c1.links] == [
+        ("primary", True, r1.ways.actions[0].url),
+        ("primary", True, "tel:12345"),
+        ("tertiary", False, r1.ways.actions[2].url),
+    ]
+    assert c1.links[0].icon == ":material/travel_explore:" and c1.links[1].icon == ":material/call:"
+    assert c1.point_id == "P1" and not c1.pinned and c1.speech.startswith("<b>甲</b>。 直线")
     # ranks of a three-way tie are listed the way the language lists them
     three = fd.Result(**{**vars(r1), "tie_with": (2, 3)})
     assert fd.tie_note(three, "zh") == "与第 2、3 个一样近" and fd.tie_note(three, "en") == "as near as no. 2, 3"
 
 
-def test_card_details_tel_and_not_published():
+def _no_hours_words(monkeypatch):
+    """geo.data.hours with nothing to say (no status, price or seats line), so a card
+    shows the raw fields; the lines themselves are tested in tests/unit/core/test_hours.py."""
+    for name in ("status_line", "price_line", "seats_line"):
+        monkeypatch.setattr(fd.hours_words, name, lambda *_a, **_k: None)
+
+
+def test_card_details_tel_and_not_published(monkeypatch):
+    _no_hours_words(monkeypatch)
     a = _tie_answer("zh")
     r1 = next(r for r in a.results if r.id == "P1")
     zh = fd.details_html(r1, "zh")
@@ -458,12 +497,15 @@ def test_results_heading_origin_and_notes(ds):
     assert " · in " in html
     assert fd.nav_note(a, "en") is None  # a tapped point: navigation starts there
     seat = f.answer(fd.origin_from_seat(ds.subdistricts, YONGZHENG), "zh")
-    assert " · " not in fd.origin_html(seat, f, "zh") and fd.nav_note(seat, "zh") == t("fd.nav.note", "zh")
-    w = fd.answer_for(f, seat.origin, 1000, "zh")
+    assert fd.origin_html(seat, f, "zh") == '<div class="fd-origin">您选择的街道：拥政街道</div>'
+    assert fd.results_heading(seat, "zh") == "拥政街道和附近街道的助餐点"
+    assert fd.nav_note(seat, "zh") is None  # no card navigates anywhere (no real position in the data)
+    w = fd.answer_for(f, fd.Origin("map", 121.712, 39.108), 2000, "zh")
     assert w.mode == "within" and not w.none_within
-    assert fd.results_heading(w, "zh") == f"步行 1.0 公里 以内的助餐点：{len(w.results)} 个"
+    assert fd.results_heading(w, "zh") == f"步行 2.0 公里 以内的助餐点：{len(w.results)} 个"
     far = fd.answer_for(f, a.origin, 300, "zh")
     assert far.none_within and fd.results_heading(far, "zh") == "最近的助餐点"
+    assert fd.answer_for(f, seat.origin, 300, "zh").mode == "subdistrict"
     assert fd.answer_for(f, None, "nearest", "zh") is None
     assert [fd.mode_label(m, "en") for m in fd.MODES] == [
         "The nearest 5",
@@ -528,7 +570,6 @@ def test_map_layers_escape_and_shift(ds):
     )
     f = fd.Finder(pts, _subs())
     a = f.answer(fd.Origin("map", 121.751, 39.051), "zh")
-    import folium
 
     def render(fg):
         m = folium.Map()
@@ -581,7 +622,7 @@ def _items(at):
     return [m.value for m in at.markdown if 'class="fd-item"' in m.value]
 
 
-def test_page_choose_subdistrict_lists_nearest(ds):
+def test_page_choose_subdistrict_lists_own_then_nearby_without_distances(ds):
     at = run_app("pages/finder.py")
     assert not _items(at)
     assert any(t("fd.start", "zh") in i.value for i in at.info)
@@ -589,21 +630,21 @@ def test_page_choose_subdistrict_lists_nearest(ds):
     assert not at.exception
     items = _items(at)
     assert len(items) == 5
-    o = fd.origin_from_seat(ds.subdistricts, YONGZHENG)
-    d = haversine_m(o.lon, o.lat, ds.meal_points["lon"].to_numpy(), ds.meal_points["lat"].to_numpy())
-    want = list(ds.meal_points["id"].to_numpy()[np.lexsort((np.arange(len(d)), d))[:5]])
+    own = sorted(ds.meal_points.loc[ds.meal_points["subdistrict_code"] == YONGZHENG, "id"])
     got = [s.split('data-id="')[1].split('"')[0] for s in items]
-    assert got == want
-    assert 'data-rank="1"' in items[0] and "就在附近" in items[0]
-    dist_m = sorted(d)[1]
-    assert fd.fmt_distance(dist_m, "zh") in items[1]
+    assert got[:3] == own and not set(got[3:]) & set(own)
+    assert all("在您的街道 · 拥政街道" in s for s in items[:3])
+    assert all("附近街道 · " in s for s in items[3:])
+    for s in items:  # a seat is an estimate: no metres, minutes or "right here"
+        assert not re.search(r"\d\s*(米|公里)|分钟|就在附近|直线", s), s
+    assert any(t("fd.msg.seat", "zh") in i.value for i in at.info)
     links = [b.proto.url for b in at.get("link_button")]
-    assert len(links) == 10 and links[0].startswith("https://uri.amap.com/navigation?")
-    assert links[1].startswith("https://api.map.baidu.com/direction?")
-    assert any("驻地" in m.value for m in at.markdown)
-    # the map carries the numbered markers and the origin
+    assert len(links) == 15 and links.count("tel:12345") == 5
+    assert not [u for u in links if "/navigation" in u or "/direction" in u]  # no point is real
+    assert any("您选择的街道：拥政街道" in m.value for m in at.markdown)
+    # the map carries the numbered markers and the seat, but no dashed lines from it
     js = map_js(at)
-    assert js.count("fd-num") >= 5 and "fd-me" in js
+    assert js.count("fd-num") >= 5 and "fd-seat" in js and "dashArray" not in js
 
 
 def test_page_typed_coordinates_list(ds):
@@ -620,9 +661,10 @@ def test_page_typed_coordinates_list(ds):
     for s, i in zip(items, order):
         assert fd.fmt_distance(d[i], "en") + " in a straight line" in s
         assert fd.fmt_distance(d[i] * 1.3, "en") in s
-    # typed coordinates are "where I am": navigation starts there
+    # typed coordinates are "where I am": the nearby search is centred there (GCJ-02 for Amap)
     q = parse_qs(urlsplit(at.get("link_button")[0].proto.url).query)
-    assert q["from"][0].startswith(f"{wgs84_to_gcj02(121.75, 39.07)[0]:.6f}")
+    assert q["center"][0] == "{:.6f},{:.6f}".format(*wgs84_to_gcj02(121.75, 39.07))
+    assert "dashArray" in map_js(at)  # lines from a real start
     # bad input: a clear message, the previous answer stays
     at.text_input(key="fd_coords_text").input("hello").run()
     assert any(t("fd.coords.two_numbers", "en") in e.value for e in at.error)
@@ -646,3 +688,212 @@ def test_page_elder_mode_essentials_only():
     assert any("min-height: 60px" in m.value for m in at.markdown)
     at.selectbox(key="fd_sub").select(YONGZHENG).run()
     assert len(_items(at)) == 5
+
+
+# ------------------------------------------------------------------ honest directions on the cards
+
+PRECISIONS = ("surveyed", "address", "subdistrict", "illustrative")
+
+
+def _one_each():
+    """One point of each precision in subdistrict A (a named facility for "subdistrict")."""
+    rows = [
+        {
+            "id": f"P{i}",
+            "name_zh": f"{p}食堂",
+            "subdistrict_code": "A",
+            "lat": 39.03 + 0.01 * i,
+            "lon": 121.73 + 0.01 * i,
+        }
+        for i, p in enumerate(PRECISIONS)
+    ]
+    pts = _points(rows)
+    pts["location_precision"] = list(PRECISIONS)
+    return fd.Finder(pts, _subs())
+
+
+def _coords_in(url: str, lon: float, lat: float) -> bool:
+    """True when ``url`` carries the position (WGS-84 or GCJ-02, either order, 6 decimals)."""
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    marks = {f"{lon:.6f}", f"{lat:.6f}", f"{glon:.6f}", f"{glat:.6f}"}
+    return any(m in url for m in marks)
+
+
+@pytest.mark.parametrize("start", ["map", "typed", "seat"])
+def test_card_actions_per_precision(start):
+    f = _one_each()
+    origin = fd.origin_from_seat(_subs(), "A") if start == "seat" else fd.Origin(start, 121.755, 39.062)
+    a = f.answer(origin, "zh", k=4)
+    by = {r.precision: (r, c) for r, c in zip(a.results, fd.cards(a, "zh"))}
+    assert set(by) == set(PRECISIONS)
+    for p in ("surveyed", "address"):  # a real position: walking navigation, 高德 large, 百度 smaller
+        r, c = by[p]
+        assert [(k.kind, k.wide) for k in c.links] == [("primary", True), ("tertiary", False)]
+        assert urlsplit(c.links[0].url)[1:3] == ("uri.amap.com", "/navigation")
+        assert urlsplit(c.links[1].url)[1:3] == ("api.map.baidu.com", "/direction")
+        assert _coords_in(c.links[0].url, r.lon, r.lat)
+        assert ("from" in parse_qs(urlsplit(c.links[0].url).query)) == (start != "seat")
+        assert 'class="fd-caveat"' not in c.head_html  # nothing to explain
+    # a named facility, position unknown: a search by its name in Dalian, and 12345
+    r, c = by["subdistrict"]
+    assert [(k.kind, k.wide, k.url.split(":")[0]) for k in c.links] == [
+        ("primary", True, "https"),
+        ("secondary", True, "tel"),
+        ("tertiary", False, "https"),
+    ]
+    assert parse_qs(urlsplit(c.links[0].url).query)["keyword"] == ["subdistrict食堂"]
+    assert parse_qs(urlsplit(c.links[2].url).query)["query"] == ["subdistrict食堂"]
+    assert t("dir.why.subdistrict", "zh") in c.head_html
+    # an illustrative point: a search for meal services near the resident (or the seat), and 12345
+    r, c = by["illustrative"]
+    assert [(k.kind, k.wide) for k in c.links] == [("primary", True), ("primary", True), ("tertiary", False)]
+    assert c.links[1].url == "tel:12345"
+    centre = parse_qs(urlsplit(c.links[0].url).query)["center"][0]
+    assert centre == "{:.6f},{:.6f}".format(*wgs84_to_gcj02(origin.lon, origin.lat))
+    assert (t("dir.nearby.area.amap", "zh") if start == "seat" else t("dir.nearby.me.amap", "zh")) == c.links[0].label
+    assert t("dir.why.illustrative", "zh") in c.head_html
+    # no link on a card of a point whose position is not real carries that position
+    for p in ("subdistrict", "illustrative"):
+        r, c = by[p]
+        assert not r.ways.navigates_to_point
+        assert not [k.url for k in c.links if _coords_in(k.url, r.lon, r.lat)], p
+        assert not [k.url for k in c.links if "/navigation" in k.url or "/direction" in k.url or "/marker" in k.url]
+
+
+def test_distances_hidden_from_a_seat_start(ds):
+    f = fd.Finder(ds.meal_points, ds.subdistricts)
+    for lang in ("zh", "en"):
+        a = f.answer(fd.origin_from_seat(ds.subdistricts, WANLI), lang)
+        assert a.mode == "subdistrict" and not a.distances and not a.far
+        own = set(ds.meal_points.loc[ds.meal_points["subdistrict_code"] == WANLI, "id"])
+        assert {r.id for r in a.results if r.group == "own"} == own and len(a.results) == fd.K_NEAREST
+        assert [r.group for r in a.results] == ["own"] * len(own) + ["near"] * (fd.K_NEAREST - len(own))
+        # the own points in the poster's order: real positions first, then named facilities, then illustrative
+        ranks = [PRECISION_ORDER[r.precision] for r in a.results if r.group == "own"]
+        assert ranks == sorted(ranks)
+        text = " ".join(c.head_html + c.speech for c in fd.cards(a, lang, elder=True))
+        text += " ".join(m for _, m in fd.messages(a, lang))
+        for unit in (
+            ("米", "公里", "分钟", "就在附近", "直线")
+            if lang == "zh"
+            else (" m ", " km", " min", "Right here", "straight line")
+        ):
+            assert unit not in text.replace(t("fd.msg.seat", lang), ""), unit
+        assert ("在您的街道 · 湾里街道" if lang == "zh" else "In your subdistrict · Wanli") in text
+        assert not any(r.tie_with for r in a.results)
+    # the map: the seat is marked as such and no dashed line leaves it; a tap draws them
+    seat_layer = result_layer(a, "en", "blank", False)
+    assert not [c for c in seat_layer._children.values() if type(c).__name__ == "PolyLine"]
+    html = folium.Map().add_child(seat_layer).get_root().render()
+    assert "fd-seat" in html and ">Me</div>" not in html
+    tap = f.answer(fd.Origin("map", 121.83, 39.065), "en")
+    lines = [c for c in result_layer(tap, "en", "blank", False)._children.values() if type(c).__name__ == "PolyLine"]
+    assert len(lines) == len(tap.results)
+
+
+def test_open_lines(monkeypatch):
+    a = _tie_answer("zh")
+    r = next(x for x in a.results if x.id == "P1")
+    _no_hours_words(monkeypatch)  # nothing to say: the card goes without those lines
+    assert fd.open_lines(r, "zh") == []
+    assert "fd-status" not in fd.head_html(r, a, "zh") and "营业时间" in fd.details_html(r, "zh")
+    monkeypatch.setattr(fd.hours_words, "status_line", lambda hours, lang, now=None: f"营业中 · 午餐到 13:00 <{hours}>")
+    monkeypatch.setattr(fd.hours_words, "price_line", lambda row, lang: "")  # nothing known: no line
+    assert fd.open_lines(r, "zh") == [("status", "营业中 · 午餐到 13:00 <11:00-13:00>")]
+    head = fd.head_html(r, a, "zh")
+    assert '<div class="fd-status">营业中 · 午餐到 13:00 &lt;11:00-13:00&gt;</div>' in head
+    assert "营业时间" not in fd.details_html(r, "zh")  # the status line says the hours
+    monkeypatch.setattr(fd.hours_words, "price_line", lambda row, lang: "8 元")
+    monkeypatch.setattr(fd.hours_words, "seats_line", lambda row, lang: "56 个座位")
+    head = fd.head_html(r, a, "zh")
+    assert '<div class="fd-price">8 元</div><div class="fd-seats">56 个座位</div>' in head
+    assert "8 元。 56 个座位。" in fd.speech_text(r, a, "zh")
+
+
+def test_shared_point_first(ds):
+    f = fd.Finder(ds.meal_points, ds.subdistricts)
+    # from a seat: the shared point first even when it is in the list already
+    a = f.answer(fd.origin_from_seat(ds.subdistricts, WANLI), "zh", pin="M30")
+    assert a.results[0].id == "M30" and a.results[0].pinned and a.results[0].rank == 1
+    assert len(a.results) == fd.K_NEAREST and [r.rank for r in a.results] == [1, 2, 3, 4, 5]
+    assert a.results[0].group == "other" and not any(r.pinned for r in a.results[1:])
+    assert fd.group_line(a.results[0], "zh") == "位于湾里街道"  # no claim that the reader lives there
+    # from a tap elsewhere: added in front of the nearest five, with its distance
+    tap = f.answer(fd.Origin("map", 121.712, 39.108), "zh", pin="M30")
+    assert tap.results[0].id == "M30" and len(tap.results) == fd.K_NEAREST + 1
+    assert tap.results[0].straight_m > 5000 and not tap.far  # "far" looks at the nearest, not the shared one
+    assert fd.results_heading(tap, "zh") == "离您最近的 5 个助餐点"
+    cs = fd.cards(tap, "zh")
+    assert cs[0].pinned and 'data-pinned="1"' in cs[0].head_html and not cs[1].pinned
+    assert f.answer(fd.Origin("map", 121.712, 39.108), "zh", pin="nope").results[0].id != "nope"
+
+
+def test_from_query(ds):
+    f = fd.Finder(ds.meal_points, ds.subdistricts)
+    codes = fd.subdistrict_codes(ds.subdistricts)
+    s = fd.from_query(fd.PageState(), {"point": "M28", "sub": None}, f, ds.subdistricts, codes)
+    assert s.point == "M28" and s.sub == WANLI and s.origin == fd.origin_from_seat(ds.subdistricts, WANLI)
+    s = fd.from_query(fd.PageState(), {"sub": WANLI}, f, ds.subdistricts, codes)
+    assert s.sub == WANLI and s.point is None and s.origin.kind == "seat"
+    assert fd.from_query(fd.PageState(), {}, f, ds.subdistricts, codes) == fd.PageState()
+    bad = fd.from_query(fd.PageState(), {"point": "<x>"}, f, ds.subdistricts, codes)
+    assert bad == fd.PageState(share_err="fd.share.unknown")
+    assert fd.from_query(fd.PageState(), {"sub": "9"}, f, ds.subdistricts, codes).share_err == "fd.share.unknown_sub"
+    # choosing a subdistrict afterwards lists it as usual (the shared point no longer first)
+    s = fd.from_query(fd.PageState(), {"point": "M28"}, f, ds.subdistricts, codes)
+    assert fd.choose_subdistrict(s, YONGZHENG, ds.subdistricts).point is None
+    assert fd.map_click(s, {"lat": 39.1, "lng": 121.7}, "blank").point == "M28"  # "from here to it"
+    # the poster is of the subdistrict listed from its seat, even when the choice is cleared
+    assert fd.listed_subdistrict(s) == WANLI
+    assert fd.listed_subdistrict(fd.choose_subdistrict(s, None, ds.subdistricts)) == WANLI
+    assert fd.listed_subdistrict(fd.map_click(s, {"lat": 39.1, "lng": 121.7}, "blank")) is None
+    assert fd.listed_subdistrict(fd.PageState()) is None
+
+
+def test_links_share_poster_and_base():
+    assert fd.app_base("https://jinpu.streamlit.app/finder") == "https://jinpu.streamlit.app"
+    assert fd.app_base("http://127.0.0.1:8501/app/finder/") == "http://127.0.0.1:8501/app"
+    assert fd.app_base("http://127.0.0.1:8501") == "http://127.0.0.1:8501"
+    assert fd.app_base(None, "example.org:8080", "https") == "https://example.org:8080"
+    assert fd.app_base(None, "example.org", "gopher") == "http://example.org"
+    assert fd.app_base(None, "evil.org/<x>") is None and fd.app_base(None, None) is None
+    assert fd.app_base("javascript:alert(1)", None) is None
+    assert fd.share_url("https://a.b", "M07", "zh") == "https://a.b/finder?point=M07&lang=zh"
+    assert fd.share_url(None, 'x"&y=<1>', "en") == "/finder?point=x%22%26y%3D%3C1%3E&lang=en"
+    assert fd.poster_url("https://a.b", WANLI, "en") == f"https://a.b/finder?sub={WANLI}&lang=en"
+    assert fd.poster_file_name(WANLI, "zh") == f"jinpu_meal_points_{WANLI}_zh.pdf"
+    assert fd.poster_file_name("../<x>", "xx") == "jinpu_meal_points_x_zh.pdf"
+
+
+def test_read_aloud_snippet():
+    hostile = "</script><img src=x onerror=alert(1)>'\"`${x}`"
+    html = fd.say_html(hostile, "en")
+    assert html.startswith('<div class="fd-say-box"><button type="button" class="fd-say" hidden>▶ Read aloud</button>')
+    call = re.search(r"jpFinderSay\(document\.currentScript, (.*)\);</script></div>$", html)
+    opts = json.loads(call.group(1))
+    assert opts == {"text": hostile, "lang": "en-US", "label": "▶ Read aloud", "stop": "■ Stop reading"}
+    assert "<img" not in html and html.count("</script>") == 1  # the text is JSON with < > & ' escaped
+    assert json.loads(re.search(r"currentScript, (.*)\);", fd.say_html("第一", "zh")).group(1))["lang"] == "zh-CN"
+    # DOMPurify (st.html) drops a script whose text looks like markup: the asset must not
+    assert not re.search(r"<[/\w!]", read("finder_say.js"))
+    node = shutil.which("node")
+    if node:
+        js = f"new Function({json.dumps(read('finder_say.js'))}); console.log('ok');"
+        assert subprocess.run([node, "-e", js], capture_output=True, text=True, check=True).stdout.strip() == "ok"
+
+
+def test_page_shared_link_and_elder_read_aloud(ds):
+    at = run_app("pages/finder.py", query={"point": "M28", "elder": "1"})
+    items = _items(at)
+    assert items and 'data-id="M28"' in items[0] and 'data-pinned="1"' in items[0]
+    assert at.selectbox(key="fd_sub").value == WANLI
+    assert any(h.value == t("fd.shared", "zh") for h in at.subheader)
+    says = [h for h in at.get("html") if "jpFinderSay" in h.proto.body]
+    assert len(says) == len(items) and all(h.proto.unsafe_allow_javascript for h in says)
+    codes = [c.value for c in at.code]
+    assert codes[0] == "/finder?point=M28&lang=zh" and len(codes) == len(items)  # no browser URL in AppTest
+    # an unknown point: a message, nothing chosen
+    at = run_app("pages/finder.py", query={"point": "nope", "lang": "en"})
+    assert any(t("fd.share.unknown", "en") in w.value for w in at.warning) and not _items(at)
+    at = run_app("pages/finder.py", query={"sub": WANLI})
+    assert at.selectbox(key="fd_sub").value == WANLI and len(_items(at)) == fd.K_NEAREST
