@@ -297,7 +297,9 @@ def test_community_is_shown_when_a_column_holds_it_and_skipped_otherwise(ds):
     assert not any(line.startswith("社区") for line in ps.point_details(row, "zh"))
     assert "社区：城志社区" in ps.point_details({**row, "community_name": "城志社区"}, "zh")
     # an NBS code is shown by its community's name; a code not in the list as it is
-    assert "社区：石城社区 · 地址：x" in ps.point_details({**row, "community_code": "210213013003", "address": "x"}, "zh")
+    assert "社区：石城社区 · 地址：x" in ps.point_details(
+        {**row, "community_code": "210213013003", "address": "x"}, "zh"
+    )
     assert "Community: 210213999999" in ps.point_details({**row, "community_code": "210213999999"}, "en")
     assert not any(line.startswith("社区") for line in ps.point_details({**row, "community_name": None}, "zh"))
 
