@@ -173,7 +173,10 @@ class Session:
         await asyncio.sleep(self.i * STAGGER_S)
         try:
             await self.step(
-                "page:overview", lambda: page.goto(self.base + "/", timeout=STEP_TIMEOUT_MS), IFRAME_HAS, ".jp-meal"
+                "page:overview",
+                lambda: page.goto(self.base + "/", timeout=STEP_TIMEOUT_MS),
+                IFRAME_HAS,
+                ".jp-meal, .jp-cluster",
             )
             await self.step(
                 "filter:overview-search",

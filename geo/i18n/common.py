@@ -60,6 +60,13 @@ STRINGS = {
     "layer.meal_points": {"zh": "老年助餐点", "en": "Elderly meal points"},
     "legend.title": {"zh": "图例", "en": "Legend"},
     "legend.district_wide": {"zh": "全区性项目（无具体地点）", "en": "District-wide projects (no site)"},
+    "legend.meal.verified": {"zh": "助餐点：位置已核实", "en": "Meal point: position checked"},
+    "legend.meal.approx": {"zh": "助餐点：示意位置（虚线）", "en": "Meal point: approximate position (dashed)"},
+    "legend.meal.cluster": {"zh": "多个助餐点（数字为个数，点按放大）", "en": "Several meal points (tap to zoom in)"},
+    # the small tag before the name of a meal point whose position is only illustrative
+    "map.meal.approx_tag": {"zh": "示意", "en": "approx."},
+    # a screen reader's name for a circle of {n} (2 or more) meal points on the map
+    "map.cluster.label": {"zh": "{n} 个助餐点，点按放大", "en": "{n} meal points: tap to zoom in"},
     "map.district_wide": {
         "zh": "全区性项目 {n} 项",
         "en": {"one": "{n} district-wide project", "other": "{n} district-wide projects"},

@@ -57,10 +57,8 @@ STRINGS = {
     "ov.legend.scope": {"zh": "当前范围", "en": "Showing"},
     "ov.legend.search": {"zh": "搜索“{q}”", "en": "search “{q}”"},
     "ov.anchor.title": {"zh": "全区性项目", "en": "District-wide"},
-    "ov.anchor.n": {
-        "zh": "{n} 项（点开看清单）",
-        "en": {"one": "{n} project (tap for the list)", "other": "{n} projects (tap for list)"},
-    },
+    # the district-wide box on the map: "▸" says it opens (its popup lists the projects)
+    "ov.anchor.n": {"zh": "{n} 项 ▸", "en": {"one": "{n} project ▸", "other": "{n} projects ▸"}},
     # details panel
     "ov.details.title": {"zh": "详情", "en": "Details"},
     "ov.details.hint": {

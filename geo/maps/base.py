@@ -6,13 +6,14 @@ here too, so ``from geo.maps.base import ...`` keeps working for every page:
 
 * :mod:`geo.maps.symbols`: sector and meal-point SVG symbols;
 * :mod:`geo.maps.popups`: the HTML inside popups;
-* :mod:`geo.maps.layers`: subdistrict, project and meal-point feature groups;
+* :mod:`geo.maps.layers`: subdistrict, project and meal-point feature groups (meal points
+  clustered with Leaflet.markercluster, served from static/vendor like Leaflet);
 * :mod:`geo.maps.legend`: the legend control and its dynamic part;
 * :mod:`geo.maps.ids`: deterministic element ids (:func:`stable_ids`).
 
 The JavaScript and CSS are files in :mod:`geo.maps.assets` (``controls.js``,
-``map.css``, ``legend.js``, ``legend_update.js``); values reach them through Jinja's
-``tojson``.
+``map.css``, ``legend.js``, ``legend_update.js``, ``cluster.js``, ``labels.js``); values
+reach them through Jinja's ``tojson``.
 """
 
 from __future__ import annotations
@@ -30,9 +31,18 @@ from geo.core.datum import shift_gdf
 from geo.data import facts
 from geo.data.escape import esc
 from geo.i18n import t
-from geo.maps.assets import read
+from geo.maps.assets import VENDOR_URL, read
 from geo.maps.ids import stable_ids
-from geo.maps.layers import DISTRICT_WIDE_ANCHOR, display_latlon, meal_point_layer, project_layer, subdistrict_layer
+from geo.maps.layers import (
+    CLUSTER_CSS,
+    CLUSTER_JS,
+    DISTRICT_WIDE_ANCHOR,
+    MealCluster,
+    display_latlon,
+    meal_point_layer,
+    project_layer,
+    subdistrict_layer,
+)
 from geo.maps.legend import Legend, LegendUpdate, overview_legend
 from geo.maps.symbols import meal_svg, sector_svg
 
@@ -44,6 +54,7 @@ __all__ = [
     "VENDOR_URL",
     "Legend",
     "LegendUpdate",
+    "MealCluster",
     "base_map",
     "basemap_datum",
     "display_latlon",
@@ -61,7 +72,6 @@ __all__ = [
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC_DIR = ROOT / "static"
-VENDOR_URL = "/app/static/vendor"  # served by Streamlit ([server] enableStaticServing)
 
 # district extent for the initial view (south-west, north-east)
 DISTRICT_FIT = [
@@ -69,6 +79,7 @@ DISTRICT_FIT = [
     [facts.DISTRICT_BOUNDS[3], facts.DISTRICT_BOUNDS[2]],
 ]
 DISTRICT_CENTER = (39.24, 121.87)
+MAX_ZOOM = 18  # the Amap tiles' last zoom
 
 
 # ---------------------------------------------------------------- offline assets
@@ -78,6 +89,10 @@ VENDOR_FILES = {
     "leaflet/leaflet.css": ("xstatic.pkg.leaflet", "leaflet.css"),
     "leaflet/images": ("xstatic.pkg.leaflet", "images"),
     "jquery/jquery.min.js": ("xstatic.pkg.jquery", "jquery.min.js"),
+    # meal-point clusters on the overview (geo.maps.layers.MealCluster); its default
+    # theme (MarkerCluster.Default.css) is not used: the clusters are styled in map.css
+    "markercluster/leaflet.markercluster.js": ("xstatic.pkg.leaflet_markercluster", "leaflet.markercluster.js"),
+    "markercluster/MarkerCluster.css": ("xstatic.pkg.leaflet_markercluster", "MarkerCluster.css"),
 }
 LOCAL_JS = [
     ("leaflet", f"{VENDOR_URL}/leaflet/leaflet.js"),
@@ -87,7 +102,8 @@ LOCAL_CSS = [("leaflet_css", f"{VENDOR_URL}/leaflet/leaflet.css")]
 
 
 def ensure_static_assets(static_dir: Path = STATIC_DIR) -> Path:
-    """Copy Leaflet and jQuery from their registry packages into static/vendor.
+    """Copy Leaflet, jQuery and Leaflet.markercluster from their registry packages into
+    static/vendor.
 
     Idempotent and cheap when the files are already there. The files are not
     committed: they come from the pinned xstatic packages.
@@ -193,12 +209,20 @@ class AssetCss(MacroElement):
 
 
 def base_map(
-    lang: str = "zh", base: str = "blank", height_fit: bool = True, locate: bool = True, zoom_control: bool = True
+    lang: str = "zh",
+    base: str = "blank",
+    height_fit: bool = True,
+    locate: bool = True,
+    zoom_control: bool = True,
+    cluster: bool = False,
 ) -> folium.Map:
     """The constant part of the map: local Leaflet, a base layer, CSS and controls.
 
     Build it once per (language, base) and keep it: changing layers go through
-    ``st_folium(feature_group_to_add=...)`` so the iframe is not remounted.
+    ``st_folium(feature_group_to_add=...)`` so the iframe is not remounted. With
+    ``cluster=True`` the map also loads Leaflet.markercluster (from static/vendor), for a
+    :class:`MealCluster` in a feature group added later: streamlit-folium loads a map's
+    scripts once, when the iframe is first drawn.
     """
     m = folium.Map(
         location=DISTRICT_CENTER,
@@ -210,8 +234,13 @@ def base_map(
         zoom_snap=0.25,
         zoom_delta=0.5,
     )
-    m.default_js = list(LOCAL_JS)
-    m.default_css = list(LOCAL_CSS)
+    if cluster:
+        # Leaflet.markercluster needs the map's own maximum zoom (a blank base has no tiles
+        # to give one; folium's max_zoom goes to the tile layer): where points that share a
+        # position fan out
+        m.options["max_zoom"] = MAX_ZOOM
+    m.default_js = list(LOCAL_JS) + (list(CLUSTER_JS) if cluster else [])
+    m.default_css = list(LOCAL_CSS) + (list(CLUSTER_CSS) if cluster else [])
     url, _datum, attr_key, opts = BASEMAPS[base]
     if url:
         folium.TileLayer(tiles=url, attr=t(attr_key, lang), name=t(f"map.base.{base}", lang), **opts).add_to(m)

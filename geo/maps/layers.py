@@ -1,5 +1,5 @@
 """The map's data layers as folium feature groups: subdistrict outlines, project markers
-(with the district-wide anchor) and meal points.
+(with the district-wide anchor) and meal points (clustered at low zoom, :class:`MealCluster`).
 
 Data is stored in WGS-84; with a GCJ-02 base map (``datum="gcj02"``) every position is
 shifted for display only. Every data string is escaped (:func:`esc`) before it reaches
@@ -9,22 +9,46 @@ tooltips into innerHTML.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+
 import folium
 import geopandas as gpd
 import pandas as pd
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from jinja2 import Template
 
 from geo.core.datum import shift_gdf, wgs84_to_gcj02
+from geo.core.distance import METRIC_CRS
 from geo.data import facts
 from geo.data.escape import esc
 from geo.data.names import local_name, map_label
 from geo.data.names import subdistrict_names as names_by_code
 from geo.i18n import t
+from geo.maps.assets import VENDOR_URL, read
 from geo.maps.popups import district_wide_popup_html, meal_popup_html, project_popup_html
-from geo.maps.symbols import project_pin, sector_svg
+from geo.maps.symbols import is_verified, project_pin, sector_svg
 
-# The anchor of district-wide projects: an explicit, labelled marker in the sea off the
-# east coast, so that it is never read as a place in a subdistrict.
-DISTRICT_WIDE_ANCHOR = (39.02, 122.20)
+# The anchor of district-wide projects: an explicit, labelled box in the sea south-east of
+# 金石滩, so that it is never read as a place in a subdistrict. Its box (DISTRICT_WIDE_BOX
+# pixels, centred on the anchor) lies in open sea at the district view of a phone (zoom 9)
+# and of a desktop (zoom 9.75): it covers no marker (tests/unit/maps checks it), and it is
+# drawn below the markers in case a narrower map zooms out further.
+DISTRICT_WIDE_ANCHOR = (38.97, 122.19)
+DISTRICT_WIDE_BOX = (96, 66)
+
+# Leaflet.markercluster, served by the app (copied by geo.maps.base.ensure_static_assets)
+CLUSTER_JS = [("markercluster", f"{VENDOR_URL}/markercluster/leaflet.markercluster.js")]
+CLUSTER_CSS = [("markercluster_css", f"{VENDOR_URL}/markercluster/MarkerCluster.css")]
+# Meal points closer than this many pixels on screen are drawn as one cluster: about one
+# and a half tiles (26 px), so that tiles never pile up at the district view.
+CLUSTER_RADIUS_PX = 40
+POPUP_PADDING_TOP_LEFT = (60, 70)
+
+# Leaflet's shadow pane (z-index 500): above the outlines (400), below every marker (600)
+LABEL_PANE = "shadowPane"
 
 SUBDISTRICT_STYLE = {"color": "#37474F", "weight": 1.5, "fillColor": "#90A4AE", "fillOpacity": 0.08}
 
@@ -66,19 +90,46 @@ def subdistrict_layer(
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
     ).add_to(fg)
     if labels:
-        for nz, ne, geom in zip(subdistricts["name_zh"], subdistricts["name_en"], subdistricts.geometry):
+        LabelDeclutter().add_to(fg)
+        # rank 0 = the largest subdistrict: its label wins where two would overlap
+        rank = {i: r for r, i in enumerate(subdistricts.to_crs(METRIC_CRS).area.sort_values(ascending=False).index)}
+        for i, nz, ne, geom in zip(
+            subdistricts.index, subdistricts["name_zh"], subdistricts["name_en"], subdistricts.geometry
+        ):
             p = geom.representative_point()
             folium.Marker(
                 display_latlon(p.y, p.x, datum),
                 icon=folium.DivIcon(
-                    html=f'<div class="jp-sublabel">{esc(map_label(nz, ne, lang))}</div>',
+                    html=f'<div class="jp-sublabel" data-rank="{rank[i]}">{esc(map_label(nz, ne, lang))}</div>',
                     icon_size=(90, 16),
                     icon_anchor=(45, 8),
                     class_name="jp-icon",
                 ),
                 interactive=False,
+                pane=LABEL_PANE,
             ).add_to(fg)
     return fg
+
+
+class LabelDeclutter(MacroElement):
+    """Keeps the subdistrict labels readable at every zoom (assets/labels.js): a label
+    that a marker would cover, or that would overlap a larger subdistrict's label, is
+    hidden until the map zooms in (every name is also in its outline's tooltip). Add it
+    to the labels' feature group."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function(){
+{{ this.js }}
+  jpLabels({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+""")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "JpLabels"
+        self.js = read("labels.js")
 
 
 def district_wide_icon_html(wide: pd.DataFrame, lang: str) -> str:
@@ -91,7 +142,7 @@ def district_wide_icon_html(wide: pd.DataFrame, lang: str) -> str:
     )
     return (
         f'<div class="jp-dw jp-district-wide" data-n="{len(wide)}" title="{esc(t("map.district_wide_note", lang))}">'
-        f"<div>&#9679; {esc(t('ov.anchor.title', lang))}</div><div>{esc(t('ov.anchor.n', lang, n=len(wide)))}</div>"
+        f'<div class="t">{esc(t("ov.anchor.title", lang))}</div><div class="n">{esc(t("ov.anchor.n", lang, n=len(wide)))}</div>'
         f'<div class="g">{glyphs}</div></div>'
     )
 
@@ -120,19 +171,60 @@ def project_layer(
             z_index_offset=1000,
         ).add_to(fg)
     if len(wide):
+        w, h = DISTRICT_WIDE_BOX
         folium.Marker(
             display_latlon(*DISTRICT_WIDE_ANCHOR, datum),
             icon=folium.DivIcon(
                 html=district_wide_icon_html(wide, lang),
-                icon_size=(124, 76),
-                icon_anchor=(62, 38),
+                icon_size=(w, h),
+                icon_anchor=(w // 2, h // 2),
                 class_name="jp-icon jp-dw-anchor",
             ),
             tooltip=folium.Tooltip(esc(t("map.district_wide_note", lang))),
             popup=folium.Popup(district_wide_popup_html(wide, lang), max_width=340),
-            z_index_offset=500,
+            z_index_offset=-2000,  # below every marker: it never covers one
         ).add_to(fg)
     return fg
+
+
+class MealCluster(JSCSSMixin, Layer):
+    """Meal points drawn as numbered circles where they would overlap (Leaflet.markercluster,
+    assets/cluster.js): the numbers split as the map zooms in, a tap on a circle zooms in
+    (or, where the points share a position, fans them out) and never selects anything;
+    every point stays in the page's list. Add markers to it like to a feature group."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function(){
+{{ this.js }}
+  return jpMealCluster({{ this.opts|tojson }});
+})();
+{% endmacro %}
+""")
+
+    default_js = CLUSTER_JS
+    default_css = CLUSTER_CSS
+
+    def __init__(self, lang: str, radius: int = CLUSTER_RADIUS_PX):
+        super().__init__(name="meal_cluster", overlay=True, control=False)
+        self._name = "MealCluster"
+        self.js = read("cluster.js")
+        self.opts = {
+            "radius": int(radius),
+            # a circle's name for a screen reader; the script puts its number for "{n}"
+            # (always 2 or more: one plural form)
+            "label": t("map.cluster.label", lang, n="{n}"),
+        }
+
+
+def meal_tooltip_html(row: Mapping, lang: str) -> str:
+    """A meal point's name; for a point whose position is only illustrative, after a small
+    "示意" / "approx." tag (also what a screen reader hears: controls.js names the marker
+    by its tooltip)."""
+    name = esc(local_name(row, lang))
+    if is_verified(row.get("location_precision")):
+        return name
+    return f'<span class="jp-approx-tag">{esc(t("map.meal.approx_tag", lang))}</span> {name}'
 
 
 def meal_point_layer(
@@ -141,23 +233,40 @@ def meal_point_layer(
     datum: str = "wgs84",
     subdistrict_names: dict[str, str] | None = None,
     name: str | None = None,
+    seats: Mapping[str, tuple[float, float]] | None = None,
+    cluster: bool = False,
+    now: datetime | None = None,
 ) -> folium.FeatureGroup:
-    """One marker per meal point; ``subdistrict_names`` ({code: name}) name the subdistrict
-    in the popup."""
+    """One marker per meal point: solid where its position is real, hollow and dashed where
+    it is illustrative (``data-approx``). ``subdistrict_names`` ({code: name}) name the
+    subdistrict in the popup; ``seats`` ({code: (lon, lat)}, default the seats in
+    geo.data.facts) centre the popup's nearby search for a point without a real position.
+    With ``cluster=True`` the markers are in a :class:`MealCluster` (the map must load
+    its script: ``base_map(cluster=True)``)."""
     fg = folium.FeatureGroup(name=name or t("layer.meal_points", lang))
+    parent: folium.FeatureGroup | MealCluster = MealCluster(lang).add_to(fg) if cluster else fg
     names = subdistrict_names or {}
+    seat_of = dict(seats) if seats is not None else {c: (s.lon, s.lat) for c, s in facts.SEAT_BY_CODE.items()}
     for _, row in meal_points.iterrows():
+        code = str(row["subdistrict_code"])
+        approx = not is_verified(row.get("location_precision"))
         folium.Marker(
             display_latlon(row["lat"], row["lon"], datum),
-            # drawn by CSS (.jp-meal in assets/map.css, the same look as meal_svg): 60 inline
+            # drawn by CSS (.jp-meal in assets/map.css, the same looks as meal_svg): 60 inline
             # SVGs would cost ≈36 kB per rerun
             icon=folium.DivIcon(
-                html=f'<div class="jp-meal" data-id="{esc(row["id"])}"></div>',
+                html=f'<div class="jp-meal" data-id="{esc(row["id"])}"{" data-approx" if approx else ""}></div>',
                 icon_size=(26, 26),
                 icon_anchor=(13, 13),
                 class_name="jp-icon",
             ),
-            tooltip=folium.Tooltip(esc(local_name(row, lang))),
-            popup=folium.Popup(meal_popup_html(row, lang, names.get(row["subdistrict_code"], "")), max_width=320),
-        ).add_to(fg)
+            tooltip=folium.Tooltip(meal_tooltip_html(row, lang)),
+            popup=folium.Popup(
+                meal_popup_html(row, lang, names.get(code, ""), area=seat_of.get(code), now=now),
+                max_width=320,
+                # clear of the legend's button (top right) and the zoom buttons (top left)
+                auto_pan_padding_top_left=POPUP_PADDING_TOP_LEFT,
+            ),
+            jp_approx=approx,  # read by the cluster's icon (assets/cluster.js)
+        ).add_to(parent)
     return fg

@@ -10,7 +10,7 @@ from geo.data import facts
 from geo.data.escape import esc
 from geo.i18n import t
 from geo.maps.assets import read
-from geo.maps.symbols import meal_svg, sector_label, sector_svg
+from geo.maps.symbols import cluster_svg, meal_svg, sector_label, sector_svg
 
 
 class Legend(MacroElement):
@@ -78,6 +78,27 @@ class LegendUpdate(MacroElement):
         self.js = read("legend_update.js")
 
 
+def meal_legend_rows(lang: str, verified: int | None = None, approx: int | None = None, on: bool = True) -> list[str]:
+    """The legend's meal-point rows: the solid square of a checked position and the hollow,
+    dashed one of an illustrative position (shape, not colour alone), with their counts
+    when given (a row is left out when its count is 0; both greyed when ``on`` is False)."""
+    off = "" if on else " off"
+    rows = []
+    for approx_, key, n in ((False, "legend.meal.verified", verified), (True, "legend.meal.approx", approx)):
+        if n == 0 and on:
+            continue
+        cnt = "" if n is None else f'<span class="cnt">{n if on else 0}</span>'
+        rows.append(f'<div class="row{off}">{meal_svg(18, approx=approx_)}<span>{esc(t(key, lang))}</span>{cnt}</div>')
+    return rows
+
+
+def cluster_legend_row(lang: str, approx: bool = True) -> str:
+    """The legend row of a meal-point cluster (a numbered circle: tap to zoom in)."""
+    return (
+        f'<div class="row">{cluster_svg(18, 3, approx=approx)}<span>{esc(t("legend.meal.cluster", lang))}</span></div>'
+    )
+
+
 def overview_legend(
     lang: str, sectors=None, extra_rows: list[str] | None = None, dynamic: bool = False, position: str = "bottomright"
 ) -> Legend:
@@ -90,9 +111,9 @@ def overview_legend(
         else [f'<div class="row">{sector_svg(k, 18)}<span>{esc(sector_label(k, lang))}</span></div>' for k in sectors]
     )
     if not dynamic:
-        rows.append(f'<div class="row">{meal_svg(18)}<span>{esc(t("layer.meal_points", lang))}</span></div>')
+        rows += meal_legend_rows(lang)
     rows.append(
-        f'<div class="row"><span class="jp-dw" style="font-size:10px;padding:0 3px">&#9679;</span>'
+        f'<div class="row"><span class="jp-dw" aria-hidden="true"></span>'
         f"<span>{esc(t('legend.district_wide', lang))}</span></div>"
     )
     rows += extra_rows or []

@@ -1,24 +1,56 @@
-"""The HTML inside the map's popups: a project, a meal point, the district-wide list.
+"""The HTML inside the map's popups: a project, a meal point, the district-wide list; and
+the ways to a meal point (:func:`directions_html`), shared with the overview's details.
 
 Every string from data goes through :func:`esc`: folium inserts popup HTML into a
-JavaScript template literal, so HTML escaping alone would not be enough.
+JavaScript template literal, so HTML escaping alone would not be enough. Links come
+from geo.data.directions (one rule for every page: walking navigation only to a real
+position) and open in a new tab.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+
 import pandas as pd
 
+from geo.data.directions import Directions, directions
 from geo.data.escape import esc
+from geo.data.hours import status_line
 from geo.data.names import local_name
 from geo.data.schema import FIGURE_FIELDS
 from geo.i18n import join_open, t
-from geo.maps.symbols import sector_label, sector_svg
+from geo.maps.symbols import is_verified, sector_label, sector_svg
 
 MEAL_FIELDS = ("address", "hours", "phone", "dine_in", "delivery", "price_note")
 
 
 def _known(v) -> bool:
     return v is not None and not pd.isna(v)
+
+
+def open_now(hours: object, lang: str, now: datetime | None = None) -> str | None:
+    """Words saying whether a meal point is open now, from its ``hours``
+    (geo.data.hours.status_line); None when the hours are not published (the popup lists
+    them among what is not) or when that function is not there yet."""
+    if not _known(hours) or not str(hours).strip():
+        return None
+    try:
+        return status_line(hours, lang, now)
+    except NotImplementedError:
+        return None
+
+
+def directions_html(d: Directions, cls: str = "jp-dir") -> str:
+    """The ways to a meal point as links (most useful first, each opening in a new tab),
+    after the sentence saying why when the position is not real."""
+    links = "".join(
+        f'<a class="{cls}-a{" primary" if a.primary else ""}" data-kind="{esc(a.kind)}" '
+        f'href="{esc(a.url)}" target="_blank" rel="noopener">{esc(a.label)}</a>'
+        for a in d.actions
+    )
+    why = f'<p class="{cls}-why">{esc(d.why)}</p>' if d.why else ""
+    return f'<div class="{cls}" data-precision="{esc(d.precision)}">{why}<div class="{cls}-links">{links}</div></div>'
 
 
 def figure_texts(row, lang: str) -> list[str]:
@@ -55,8 +87,16 @@ def project_popup_html(row, lang: str) -> str:
     return "".join(parts)
 
 
-def meal_popup_html(row, lang: str, subdistrict_name: str = "") -> str:
-    """What is known of a meal point, and once, after "not published", what is not."""
+def meal_popup_html(
+    row: Mapping,
+    lang: str,
+    subdistrict_name: str = "",
+    area: tuple[float, float] | None = None,
+    now: datetime | None = None,
+) -> str:
+    """What is known of a meal point, and once, after "not published", what is not; whether
+    it is open now; and the ways to it (geo.data.directions: ``area`` = (lon, lat), e.g.
+    its subdistrict's seat, centres a nearby search when its own position is not real)."""
     np_ = t("popup.not_published", lang)
     kind = row.get("kind")
     rows = [(t("popup.subdistrict", lang), subdistrict_name or row["subdistrict_code"])]
@@ -76,8 +116,12 @@ def meal_popup_html(row, lang: str, subdistrict_name: str = "") -> str:
     cells = "".join(f"<tr><td><b>{esc(k)}</b></td><td>{esc(v)}</td></tr>" for k, v in rows)
     miss = f"<div><b>{esc(np_)}:</b> {esc(join_open(missing, lang))}</div>" if missing else ""
     prec = row["location_precision"]
+    status = open_now(row.get("hours"), lang, now)
+    open_ = f'<div class="jp-open">{esc(status)}</div>' if status else ""
+    tag = "" if is_verified(prec) else f'<span class="jp-approx-tag">{esc(t("map.meal.approx_tag", lang))}</span> '
     return (
-        f'<div class="jp-popup"><h4>{esc(local_name(row, lang))}</h4><table>{cells}</table>{miss}'
+        f'<div class="jp-popup"><h4>{tag}{esc(local_name(row, lang))}</h4>{open_}'
+        f"{directions_html(directions(row, lang, area=area))}<table>{cells}</table>{miss}"
         f'<div class="muted">{esc(t("popup.precision", lang))}: {esc(t("meal.precision." + prec, lang))}</div></div>'
     )
 

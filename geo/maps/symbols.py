@@ -1,13 +1,28 @@
-"""The map's symbols: a shape and a glyph per sector (never colour alone) and the meal-point
-square, as inline SVG for markers, legends, popups and the details panel."""
+"""The map's symbols: a shape and a glyph per sector (never colour alone), the meal-point
+square and the meal-point cluster, as inline SVG for markers, legends, popups and the
+details panel.
+
+A meal point whose position is real (precision ``surveyed`` / ``address``, the ones that
+can be walked to: geo.data.directions.NAVIGABLE) is a solid square; one whose position is
+only illustrative (``illustrative`` / ``subdistrict``) is a hollow square with a dashed
+outline, so the two differ by shape and not by colour alone. (The map markers draw the
+same two looks in CSS: ``.jp-meal`` and ``.jp-meal[data-approx]`` in assets/map.css.)
+"""
 
 from __future__ import annotations
 
 from geo.data import facts
+from geo.data.directions import NAVIGABLE
 from geo.i18n import t
 
 MEAL_COLOR = "#1B5E20"
 MEAL_SYMBOL = "餐"
+
+
+def is_verified(precision: object) -> bool:
+    """Whether a meal point's position is real (drawn solid), from its ``location_precision``."""
+    return precision in NAVIGABLE
+
 
 # one outline per sector in a 28 × 28 box
 SHAPES = {
@@ -36,13 +51,40 @@ def sector_svg(key: str, size: int = 28) -> str:
     return f'<svg width="{size}" height="{size}" viewBox="0 0 28 28" aria-hidden="true">{sector_shape(key)}</svg>'
 
 
-def meal_svg(size: int = 26, number: int | None = None) -> str:
-    """The meal-point square with 餐, or with a rank ``number`` (the finder's results)."""
+def meal_svg(size: int = 26, number: int | None = None, approx: bool = False) -> str:
+    """The meal-point square with 餐, or with a rank ``number`` (the finder's results);
+    ``approx=True``: the hollow, dashed square of a point whose position is illustrative."""
     label = str(number) if number is not None else MEAL_SYMBOL
+    if approx:
+        box = (
+            f'<rect x="2" y="2" width="22" height="22" rx="6" fill="#fff" stroke="{MEAL_COLOR}" '
+            'stroke-width="2.2" stroke-dasharray="4 2.6"/>'
+        )
+        ink = MEAL_COLOR
+    else:
+        box = (
+            f'<rect x="1.5" y="1.5" width="23" height="23" rx="6" fill="{MEAL_COLOR}" stroke="#fff" stroke-width="2"/>'
+        )
+        ink = "#fff"
     return (
-        f'<svg width="{size}" height="{size}" viewBox="0 0 26 26" aria-hidden="true">'
-        f'<rect x="1.5" y="1.5" width="23" height="23" rx="6" fill="{MEAL_COLOR}" stroke="#fff" stroke-width="2"/>'
-        f'<text x="13" y="18" text-anchor="middle" font-size="13" font-weight="700" fill="#fff">{label}</text></svg>'
+        f'<svg width="{size}" height="{size}" viewBox="0 0 26 26" aria-hidden="true">{box}'
+        f'<text x="13" y="18" text-anchor="middle" font-size="13" font-weight="700" fill="{ink}">{label}</text></svg>'
+    )
+
+
+def cluster_svg(size: int = 26, number: int = 3, approx: bool = False) -> str:
+    """The meal-point cluster (several points shown as one circle with their number), for
+    the legend, hollow and dashed when no position in it is real; the map draws it in CSS
+    (``.jp-cluster`` in assets/map.css)."""
+    if approx:
+        ring = f'<circle cx="13" cy="13" r="11" fill="#fff" stroke="{MEAL_COLOR}" stroke-width="2.2" stroke-dasharray="4 2.6"/>'
+        ink = MEAL_COLOR
+    else:
+        ring = f'<circle cx="13" cy="13" r="11.5" fill="{MEAL_COLOR}" stroke="#fff" stroke-width="2"/>'
+        ink = "#fff"
+    return (
+        f'<svg width="{size}" height="{size}" viewBox="0 0 26 26" aria-hidden="true">{ring}'
+        f'<text x="13" y="17.5" text-anchor="middle" font-size="12" font-weight="700" fill="{ink}">{number}</text></svg>'
     )
 
 

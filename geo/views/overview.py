@@ -24,6 +24,7 @@ import shapely
 from geo.core.coords import click_to_wgs84
 from geo.core.distance import haversine_m
 from geo.data import facts
+from geo.data.directions import directions
 from geo.data.escape import esc
 from geo.data.names import local_name
 from geo.data.names import subdistrict_names as subdistrict_names  # for the page
@@ -31,9 +32,9 @@ from geo.i18n import join_open, t
 from geo.maps.base import BASEMAPS, DISTRICT_CENTER, base_map, basemap_datum
 from geo.maps.ids import stable_ids
 from geo.maps.layers import DISTRICT_WIDE_ANCHOR, display_latlon, meal_point_layer, project_layer, subdistrict_layer
-from geo.maps.legend import LegendUpdate, overview_legend
-from geo.maps.popups import figure_texts
-from geo.maps.symbols import meal_svg, sector_svg
+from geo.maps.legend import LegendUpdate, cluster_legend_row, meal_legend_rows, overview_legend
+from geo.maps.popups import directions_html, figure_texts, open_now
+from geo.maps.symbols import is_verified, meal_svg, sector_svg
 
 LAYER_KEYS = ("sub", "proj", "meal")
 BASE_KEYS = tuple(BASEMAPS)
@@ -499,9 +500,21 @@ def map_base(view: View, lang: str) -> folium.Map:
     """The constant part of the overview map: the base map and the legend's frame. The
     same script on every run for one language and base, so the iframe is never remounted;
     everything that follows the filters is in :func:`map_layers`."""
-    m = base_map(lang, view.base)
+    m = base_map(lang, view.base, cluster=True)  # meal points are clustered (map_layers)
     overview_legend(lang, dynamic=True, position="topright").add_to(m)
     return m
+
+
+def seats(subdistricts) -> dict[str, tuple[float, float]]:
+    """{code: (lon, lat)} of each subdistrict's seat (the layer's seat_lon / seat_lat, else the
+    seat in geo.data.facts): where a nearby search is centred for a meal point whose own
+    position is not real (no origin is known on the overview)."""
+    out = {c: (s.lon, s.lat) for c, s in facts.SEAT_BY_CODE.items()}
+    if {"seat_lon", "seat_lat"} <= set(subdistricts.columns):
+        for code, lon, lat in zip(subdistricts["code"], subdistricts["seat_lon"], subdistricts["seat_lat"]):
+            if pd.notna(lon) and pd.notna(lat):
+                out[str(code)] = (float(lon), float(lat))
+    return out
 
 
 def map_layers(
@@ -521,11 +534,16 @@ def map_layers(
         groups.append(project_layer(proj_disp, lang, datum))
     if "meal" in view.layers:
         names = subdistrict_names(ds.subdistricts, lang)
-        groups.append(meal_point_layer(meal_disp, lang, datum, subdistrict_names=names))
+        groups.append(
+            meal_point_layer(
+                meal_disp, lang, datum, subdistrict_names=names, seats=seats(ds.subdistricts), cluster=True
+            )
+        )
     if not groups:
         groups.append(folium.FeatureGroup(name="legend"))
     counts = {s: int((projects_shown["sector"] == s).sum()) for s in scope.sector_keys}
-    LegendUpdate(legend_dynamic_html(ds, view, counts, len(meals_shown), lang)).add_to(groups[-1])
+    verified = int(meals_shown["location_precision"].map(is_verified).sum()) if len(meals_shown) else 0
+    LegendUpdate(legend_dynamic_html(ds, view, counts, len(meals_shown), lang, verified)).add_to(groups[-1])
     for i, g in enumerate(groups):
         stable_ids(g, prefix=f"fg{i}x")
     return groups, positions
@@ -588,9 +606,13 @@ def subdistrict_tooltips(
     return out
 
 
-def legend_dynamic_html(ds, view: View, counts_shown: dict[str, int], meals_n: int, lang: str) -> str:
+def legend_dynamic_html(
+    ds, view: View, counts_shown: dict[str, int], meals_n: int, lang: str, meals_verified: int | None = None
+) -> str:
     """The part of the legend that follows the filters: sectors with the number shown
-    (hidden sectors greyed), meal points shown, and the active subdistrict / search."""
+    (hidden sectors greyed), meal points shown (``meals_verified`` of the ``meals_n`` with
+    a checked position, drawn solid; the rest hollow), the clusters, and the active
+    subdistrict / search."""
     rows = []
     for k in facts.SECTOR_KEYS:
         if k not in counts_shown:
@@ -601,10 +623,10 @@ def legend_dynamic_html(ds, view: View, counts_shown: dict[str, int], meals_n: i
             f'</span><span class="cnt">{counts_shown[k] if on else 0}</span></div>'
         )
     on = "meal" in view.layers
-    rows.append(
-        f'<div class="row{"" if on else " off"}">{meal_svg(18)}<span>{esc(t("layer.meal_points", lang))}'
-        f'</span><span class="cnt">{meals_n if on else 0}</span></div>'
-    )
+    verified = int(meals_verified or 0)  # not given: none is claimed to be checked
+    rows += meal_legend_rows(lang, verified=verified, approx=meals_n - verified, on=on)
+    if on and meals_n > 1:
+        rows.append(cluster_legend_row(lang, approx=verified == 0))
     scope = []
     if view.subdistrict:
         scope.append(esc(subdistrict_names(ds.subdistricts, lang).get(view.subdistrict, view.subdistrict)))
@@ -660,7 +682,13 @@ def project_details_html(row, ds, lang: str) -> str:
 
 
 def meal_details_html(row, ds, lang: str) -> str:
+    """A meal point in the details panel: open now, the ways to it (geo.data.directions: no
+    origin is known here, so a nearby search is centred on its subdistrict's seat), what is
+    known and what is not."""
     names = subdistrict_names(ds.subdistricts, lang)
+    code = str(row["subdistrict_code"])
+    ways = directions_html(directions(row, lang, area=seats(ds.subdistricts).get(code)), cls="ovd-dir")
+    status = open_now(row.get("hours"), lang)
     kind = row.get("kind")
     rows = [
         (t("popup.subdistrict", lang), names.get(str(row["subdistrict_code"]), str(row["subdistrict_code"]))),
@@ -679,9 +707,12 @@ def meal_details_html(row, ds, lang: str) -> str:
         v = row.get(col) if col in row.index else None
         if isinstance(v, str) and v:
             rows.append((t(key, lang), v))
+    approx = not is_verified(row["location_precision"])
+    tag = f'<span class="ovd-approx">{esc(t("map.meal.approx_tag", lang))}</span> ' if approx else ""
+    open_ = f'<p class="ovd-open">{esc(status)}</p>' if status else ""
     return (
-        f'<div class="ovd"><div class="ovd-kind">{meal_svg(22)} {esc(t("ov.d.meal", lang))}</div>'
-        f'<h3 class="ovd-h">{esc(local_name(row, lang))}</h3>{_dl(rows)}</div>'
+        f'<div class="ovd"><div class="ovd-kind">{meal_svg(22, approx=approx)} {tag}{esc(t("ov.d.meal", lang))}</div>'
+        f'<h3 class="ovd-h">{esc(local_name(row, lang))}</h3>{open_}{ways}{_dl(rows)}</div>'
     )
 
 

@@ -1,10 +1,12 @@
 """The app shell in headless Chromium, with every non-loopback host blocked:
-the map draws from local assets and shows subdistricts, meal points and projects."""
+the map draws from local assets (Leaflet.markercluster too) and shows subdistricts,
+meal points (clustered at the district view) and projects."""
 
 import time
 
 import pytest
 
+from tests.browser.test_browser_overview import meals_in_groups, meals_shown, wait_meals
 from tests.support.browser import chromium_available, map_frame, new_page, streamlit_server
 
 pytestmark = [
@@ -18,10 +20,14 @@ def test_first_map_offline(server, chromium):
     t0 = time.perf_counter()
     page.goto(server + "/?lang=en&base=blank")
     frame = map_frame(page)
-    frame.locator(".jp-meal").first.wait_for(timeout=30_000)
+    frame.locator(".jp-meal, .jp-cluster").first.wait_for(timeout=30_000)
     first_map_s = time.perf_counter() - t0
     print(f"\nfirst map in the browser: {first_map_s:.2f} s")
-    assert frame.locator(".jp-meal").count() == 60
+    wait_meals(page, 60)
+    assert meals_shown(frame) == 60 and meals_in_groups(frame) == 60
+    assert frame.locator(".jp-cluster").count() >= 1  # clustered: no pile of tiles at the district view
+    scripts = frame.locator("script[src]").evaluate_all("es => es.map(e => e.getAttribute('src'))")
+    assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in scripts, scripts
     assert frame.locator(".jp-proj").count() >= 3
     assert frame.locator(".jp-district-wide").count() == 1
     assert frame.locator("path.leaflet-interactive").count() >= 25  # subdistrict polygons
@@ -37,8 +43,8 @@ def test_default_base_map_fails_gracefully_offline(server, chromium):
     page = new_page(chromium)
     page.goto(server + "/")
     frame = map_frame(page)
-    frame.locator(".jp-meal").first.wait_for(timeout=30_000)
-    assert frame.locator(".jp-meal").count() == 60
+    frame.locator(".jp-meal, .jp-cluster").first.wait_for(timeout=30_000)
+    wait_meals(page, 60)
     assert frame.locator("path.leaflet-interactive").count() >= 25
     assert page.blocked, "the default base map should have asked for tiles"
     assert all("autonavi.com" in host or "openstreetmap.org" in host for host in page.blocked), set(page.blocked)

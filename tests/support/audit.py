@@ -64,7 +64,11 @@ def map_frames(page) -> list:
 # Open every popup (one after the other; each is rendered into the DOM) and every
 # tooltip (by the same mouseover a user makes) of the map in this frame.
 EXERCISE_MAP = """async () => {
-  const m = window.map; const layers = []; m.eachLayer(l => layers.push(l));
+  const m = window.map;
+  // markers held in a cluster (Leaflet.markercluster) are not on the map: put each on it
+  m.eachLayer(g => { if (window.L.MarkerClusterGroup && g instanceof L.MarkerClusterGroup) {
+    const kids = g.getLayers(); g.clearLayers(); kids.forEach(k => k.addTo(m)); } });
+  const layers = []; m.eachLayer(l => layers.push(l));
   let popups = 0, tips = 0, html = '';
   for (const l of layers) {
     try { if (l.getPopup && l.getPopup() && l.openPopup) { l.openPopup(); popups++;

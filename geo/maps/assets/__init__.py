@@ -10,7 +10,12 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-__all__ = ["read"]
+__all__ = ["VENDOR_URL", "read"]
+
+#: Where the vendored libraries (Leaflet, jQuery, Leaflet.markercluster: copied from their
+#: pinned xstatic packages by geo.maps.base.ensure_static_assets) are served by Streamlit
+#: ([server] enableStaticServing): the maps load nothing from a CDN.
+VENDOR_URL = "/app/static/vendor"
 
 
 @cache

@@ -1,9 +1,11 @@
-"""geo.maps: escaping, base maps and datums, symbols, popups, layers, legend and controls,
-and their JavaScript and CSS asset files (no browser)."""
+"""geo.maps: escaping, base maps and datums, symbols, popups (and the ways to a meal point),
+layers (meal points solid or hollow by precision, clustered; the district-wide box),
+legend and controls, and their JavaScript and CSS asset files (no browser)."""
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -15,13 +17,24 @@ from geo.data import facts
 from geo.data.escape import esc
 from geo.data.loader import load_bundled
 from geo.maps import finder as fm
-from geo.maps.assets import read
-from geo.maps.base import BASEMAPS, base_map, basemap_datum, shift_for_display
+from geo.maps import popups
+from geo.maps.assets import VENDOR_URL, read
+from geo.maps.base import BASEMAPS, MAX_ZOOM, base_map, basemap_datum, ensure_static_assets, shift_for_display
 from geo.maps.ids import stable_ids
-from geo.maps.layers import DISTRICT_WIDE_ANCHOR, display_latlon, meal_point_layer, project_layer, subdistrict_layer
-from geo.maps.legend import Legend, LegendUpdate, overview_legend
-from geo.maps.popups import figure_texts, meal_popup_html
-from geo.maps.symbols import SHAPES, meal_svg, project_pin, sector_shape, sector_svg
+from geo.maps.layers import (
+    CLUSTER_RADIUS_PX,
+    DISTRICT_WIDE_ANCHOR,
+    DISTRICT_WIDE_BOX,
+    MealCluster,
+    display_latlon,
+    meal_point_layer,
+    meal_tooltip_html,
+    project_layer,
+    subdistrict_layer,
+)
+from geo.maps.legend import Legend, LegendUpdate, meal_legend_rows, overview_legend
+from geo.maps.popups import directions_html, figure_texts, meal_popup_html, open_now
+from geo.maps.symbols import SHAPES, cluster_svg, is_verified, meal_svg, project_pin, sector_shape, sector_svg
 
 MAPS = Path(__file__).resolve().parents[3] / "geo" / "maps"
 
@@ -79,7 +92,7 @@ def test_project_layer_one_marker_per_located_and_labelled_anchor(ds):
     wide = ds.projects[ds.projects["lat"].isna()]
     items = re.findall(r'class="jp-dw-item" data-id="(\w+)"', h)
     assert sorted(items) == sorted(wide["id"])  # the anchor's popup lists every district-wide project
-    assert h.count("jp-district-wide") == 1 and f'data-n=\\"{len(wide)}\\"' in h
+    assert h.count('class=\\"jp-dw jp-district-wide\\"') == 1 and f'data-n=\\"{len(wide)}\\"' in h
     assert f"[{DISTRICT_WIDE_ANCHOR[0]}, {DISTRICT_WIDE_ANCHOR[1]}]" in h
     for s in facts.SECTORS:  # colour and glyph: never colour alone
         if s.key in set(located["sector"]):
@@ -204,7 +217,7 @@ def test_no_javascript_or_css_in_python(module):
     assert not re.search(r"[.#][\w-]+ *\{ *[\w-]+ *:", src), module  # a CSS rule: likewise
 
 
-@pytest.mark.parametrize("name", ["controls.js", "legend.js", "legend_update.js", "map.css"])
+@pytest.mark.parametrize("name", ["controls.js", "legend.js", "legend_update.js", "cluster.js", "labels.js", "map.css"])
 def test_asset_files_are_plain_javascript_and_css(name):
     text = read(name)
     assert text.strip()
@@ -274,3 +287,179 @@ def test_popup_figures_and_missing_fields_in_each_language(ds):
     meal["phone"] = None
     assert "Hours, Phone" in meal_popup_html(meal, "en")
     assert "营业时间、电话" in meal_popup_html(meal, "zh")
+
+
+# ---------------------------------------------------------------- meal points: precision, ways, clusters
+
+
+@pytest.fixture(scope="module")
+def mixed(ds):
+    """The bundled meal points with two real positions: M01 surveyed, M02 from its address."""
+    m = ds.meal_points.copy()
+    m.loc[m["id"] == "M01", "location_precision"] = "surveyed"
+    m.loc[m["id"] == "M02", "location_precision"] = "address"
+    return m
+
+
+def _row(df, ident):
+    return df[df["id"] == ident].iloc[0]
+
+
+def test_verified_is_a_real_position():
+    assert is_verified("surveyed") and is_verified("address")
+    assert not any(is_verified(p) for p in ("illustrative", "subdistrict", None, "", float("nan")))
+
+
+def test_meal_symbols_differ_by_shape_not_only_colour():
+    solid, hollow = meal_svg(), meal_svg(approx=True)
+    assert "stroke-dasharray" in hollow and "stroke-dasharray" not in solid
+    assert 'fill="#fff"' in hollow and ">餐<" in hollow and ">餐<" in solid
+    assert "<circle" in cluster_svg(18, 3) and ">3<" in cluster_svg(18, 3)
+    assert "stroke-dasharray" in cluster_svg(approx=True) and "stroke-dasharray" not in cluster_svg()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_meal_markers_solid_or_hollow_with_a_tag_by_precision(mixed, lang):
+    m = base_map(lang, "blank")
+    meal_point_layer(mixed, lang).add_to(m)
+    h = render(m)
+    approx = int((~mixed["location_precision"].map(is_verified)).sum())
+    assert h.count('class=\\"jp-meal\\"') == len(mixed)  # the class the app tests count stays whole
+    assert h.count("data-approx") - read("map.css").count("data-approx") == approx
+    assert 'data-id=\\"M01\\" data-approx' not in h and 'data-id=\\"M03\\" data-approx' in h
+    tag = {"zh": "示意", "en": "approx."}[lang]
+    assert f'<span class="jp-approx-tag">{tag}</span>' in meal_tooltip_html(_row(mixed, "M03"), lang)
+    assert "jp-approx-tag" not in meal_tooltip_html(_row(mixed, "M01"), lang)
+
+
+def _links(html: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', html)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_meal_popups_take_their_ways_from_the_directions_rule(mixed, lang):
+    seat = facts.SEAT_BY_CODE
+    # a real position: walking navigation, in a new tab
+    real = meal_popup_html(_row(mixed, "M01"), lang, area=(121.7, 39.1))
+    links = _links(real)
+    assert any("uri.amap.com/navigation" in u for u in links) and any("baidu.com/direction" in u for u in links)
+    assert real.count('target="_blank" rel="noopener"') == len(links)
+    # an illustrative position: no way to its coordinates; a search around its subdistrict's seat and 12345
+    row = _row(mixed, "M03")
+    s0 = seat[str(row["subdistrict_code"])]
+    ill = meal_popup_html(row, lang, area=(s0.lon, s0.lat))
+    links = _links(ill)
+    assert "tel:12345" in links and not any("navigation" in u or "direction" in u for u in links)
+    assert any(f"location={s0.lat:.6f},{s0.lon:.6f}" in u for u in links)  # Baidu: around the seat (WGS-84)
+    if (row["lat"], row["lon"]) != (s0.lat, s0.lon):
+        assert not any(f"{row['lat']:.6f}" in u and f"{row['lon']:.6f}" in u for u in links)
+    assert ill.count('target="_blank" rel="noopener"') == len(links)
+    assert "12345" in re.search(r'<p class="jp-dir-why">(.*?)</p>', ill).group(1)
+    # a named facility (subdistrict precision): searched by its name in Dalian
+    named = meal_popup_html(_row(mixed, "M28"), lang)
+    assert any("keyword=%E7%9F%B3%E5%9F%8E" in u for u in _links(named)) and "tel:12345" in _links(named)
+    assert not any("navigation" in u or "center=" in u for u in _links(named))
+
+
+def test_directions_html_escapes_and_orders_the_links(mixed):
+    from geo.data.directions import directions
+
+    row = _row(mixed, "M28").copy()
+    row["name_zh"] = HOSTILE
+    h = directions_html(directions(row, "zh"), cls="x")
+    assert "<img" not in h and "${" not in h and "`" not in h and "\\" not in h.replace("&#92;", "")
+    kinds = re.findall(r'data-kind="(\w+)"', h)
+    assert kinds == ["search_name", "search_name", "call"] and 'class="x-a primary"' in h
+    assert "&amp;" in h  # the URLs' & as HTML
+
+
+def test_open_now_is_guarded(monkeypatch, mixed):
+    assert open_now(None, "zh") is None and open_now(float("nan"), "en") is None and open_now("  ", "zh") is None
+    monkeypatch.setattr(popups, "status_line", lambda *a, **k: "OPEN-NOW-WORDS")
+    row = _row(mixed, "M01").copy()
+    row["hours"] = "Mo-Su 10:30-13:00"
+    assert '<div class="jp-open">OPEN-NOW-WORDS</div>' in meal_popup_html(row, "en")
+
+    def not_yet(*a, **k):
+        raise NotImplementedError
+
+    monkeypatch.setattr(popups, "status_line", not_yet)
+    assert open_now("Mo-Su 10:30-13:00", "zh") is None and "jp-open" not in meal_popup_html(row, "zh")
+
+
+def test_meal_points_cluster_with_the_app_served_plugin(mixed):
+    m = base_map("zh", "blank", cluster=True)
+    fg = meal_point_layer(mixed, "zh", cluster=True)
+    stable_ids(fg, "mx")
+    fg.add_to(m)
+    h = render(m)
+    links = re.findall(r'(?:src|href)="(/[^"]+)"', h)
+    assert f"{VENDOR_URL}/markercluster/leaflet.markercluster.js" in links
+    assert f"{VENDOR_URL}/markercluster/MarkerCluster.css" in links
+    assert all(u.startswith(f"{VENDOR_URL}/") for u in links) and "cdnjs" not in h and "unpkg" not in h
+    (opts,) = [json.loads(x) for x in re.findall(r"jpMealCluster\((\{.*?\})\);", h)]
+    assert opts == {"radius": CLUSTER_RADIUS_PX, "label": "{n} 个助餐点，点按放大"}
+    cluster = next(c for c in fg._children.values() if isinstance(c, MealCluster))
+    name = cluster.get_name()
+    assert h.count(f").addTo({name});") == len(mixed)  # every marker is in the cluster group
+    assert f"{name}.addTo({fg.get_name()});" in h  # and the group in the feature group, after them
+    assert h.count('"jpApprox": true') == int((~mixed["location_precision"].map(is_verified)).sum())
+    assert f'"maxZoom": {MAX_ZOOM}' in h  # the plugin needs the map's own maximum zoom
+    assert "markercluster" not in render(base_map("zh", "blank"))  # other maps do not load it
+
+
+def test_static_assets_include_markercluster(tmp_path):
+    vendor = ensure_static_assets(tmp_path)
+    js = (vendor / "markercluster" / "leaflet.markercluster.js").read_text(encoding="utf-8")
+    assert "markerClusterGroup" in js
+    assert (vendor / "markercluster" / "MarkerCluster.css").exists() and (vendor / "leaflet" / "leaflet.js").exists()
+
+
+def _px(lat: float, lon: float, z: float) -> tuple[float, float]:
+    """Web Mercator pixels at zoom z (what Leaflet draws)."""
+    s = 256 * 2**z
+    y = (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * s
+    return (lon + 180) / 360 * s, y
+
+
+# the district views the overview opens with: a phone's (390 px: a 354 px map at zoom 9) and a
+# desktop's (1280 px: a 562 px map at zoom 9.75); the map is 600 px tall
+VIEWS = [(9.0, 354), (9.75, 562)]
+
+
+@pytest.mark.parametrize(("zoom", "width"), VIEWS)
+def test_the_district_wide_box_covers_no_marker_and_stays_in_view(ds, zoom, width):
+    ax, ay = _px(*DISTRICT_WIDE_ANCHOR, zoom)
+    w, h = DISTRICT_WIDE_BOX
+    box = (ax - w / 2, ay - h / 2, ax + w / 2, ay + h / 2)
+    margin = 13 + 3  # a meal tile (26 px) centred on the point, and 3 px of air
+    pts = list(zip(ds.meal_points["lat"], ds.meal_points["lon"]))
+    pts += [(la, lo) for la, lo in zip(ds.projects["lat"], ds.projects["lon"]) if la == la]
+    for la, lo in pts:
+        x, y = _px(la, lo, zoom)
+        assert not (box[0] - margin < x < box[2] + margin and box[1] - margin < y < box[3] + margin), (la, lo)
+    cx, cy = _px(*DISTRICT_CENTRE_FIT, zoom)
+    assert cx - width / 2 + 8 < box[0] and box[2] < cx + width / 2 - 8  # inside the map, not clipped
+    assert cy - 300 + 8 < box[1] and box[3] < cy + 300 - 44  # above the scale and the attribution
+
+
+# the centre of the district fit (geo.data.facts.DISTRICT_BOUNDS), where the overview opens
+DISTRICT_CENTRE_FIT = (39.24, 121.87)
+
+
+def test_district_wide_box_is_drawn_below_the_markers(ds):
+    h = render(project_layer(ds.projects, "zh").add_to(base_map("zh", "blank")).get_root())
+    assert re.search(r'"zIndexOffset": -\d+', h)  # below every marker (the pins are +1000)
+    w, hh = DISTRICT_WIDE_BOX
+    assert f'"iconSize": [{w}, {hh}]' in h and f'"iconAnchor": [{w // 2}, {hh // 2}]' in h
+
+
+def test_legend_explains_both_meal_looks_and_the_clusters():
+    rows = "".join(meal_legend_rows("en", verified=2, approx=58))
+    assert "position checked" in rows and "approximate position" in rows and ">2<" in rows and ">58<" in rows
+    assert "stroke-dasharray" in rows
+    only_approx = meal_legend_rows("zh", verified=0, approx=60)
+    assert len(only_approx) == 1 and "示意位置" in only_approx[0]
+    assert all(" off" in r for r in meal_legend_rows("zh", verified=0, approx=60, on=False))
+    static = overview_legend("zh")
+    assert "位置已核实" in static.body and "示意位置" in static.body

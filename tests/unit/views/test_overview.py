@@ -531,3 +531,73 @@ def test_page_pick_list_selects_and_clears(ds):
     assert "先进街道响泉小区老旧小区改造工程" in html
     at.button(key="ov_clear").click().run()
     assert "sel" not in at.query_params
+
+
+# ---------------------------------------------------------------- ways to a meal point, verified looks, clusters
+
+
+def _hrefs(html: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', html)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_details_give_the_ways_to_a_meal_point_by_its_precision(ds, scope, lang):
+    v = scope.default_view()
+    # a named facility (subdistrict precision): searched by name, then 12345; never its coordinates
+    h = ov.details_html("m:M28", ds, ds.projects, ds.meal_points, v, lang)
+    links = _hrefs(h)
+    assert links and "tel:12345" in links and not any("navigation" in u or "direction" in u for u in links)
+    assert h.count('target="_blank" rel="noopener"') == len(links) and 'class="ovd-dir-why"' in h
+    # an illustrative point: a search around its subdistrict's seat (no origin on the overview)
+    row = ds.meal_points[ds.meal_points["id"] == "M03"].iloc[0]
+    sub = ds.subdistricts[ds.subdistricts["code"] == row["subdistrict_code"]].iloc[0]
+    h = ov.details_html("m:M03", ds, ds.projects, ds.meal_points, v, lang)
+    links = _hrefs(h)
+    assert any(f"location={sub['seat_lat']:.6f},{sub['seat_lon']:.6f}" in u for u in links)
+    assert "tel:12345" in links and not any("navigation" in u or "direction" in u for u in links)
+    assert {"zh": "示意", "en": "approx."}[lang] in h and "stroke-dasharray" in h  # the hollow symbol and its tag
+    # a surveyed point: walking navigation to it
+    meals = ds.meal_points.copy()
+    meals.loc[meals["id"] == "M03", "location_precision"] = "surveyed"
+    real = ds.replace("meal_points", meals, "mine.csv")
+    h = ov.details_html("m:M03", real, real.projects, real.meal_points, v, lang)
+    assert any("uri.amap.com/navigation" in u for u in _hrefs(h)) and "ovd-dir-why" not in h
+    assert "stroke-dasharray" not in h
+
+
+def test_seats_come_from_the_layer_then_the_facts(ds):
+    seats = ov.seats(ds.subdistricts)
+    assert len(seats) == len(ds.subdistricts)
+    code = "210213008000"
+    row = ds.subdistricts[ds.subdistricts["code"] == code].iloc[0]
+    assert seats[code] == (row["seat_lon"], row["seat_lat"])
+    moved = ds.subdistricts.copy()
+    moved.loc[moved["code"] == code, ["seat_lon", "seat_lat"]] = (121.5, 39.5)
+    moved.loc[moved["code"] == "210213001000", "seat_lat"] = float("nan")
+    seats = ov.seats(moved)
+    assert seats[code] == (121.5, 39.5)
+    assert seats["210213001000"] == (facts.SEAT_BY_CODE["210213001000"].lon, facts.SEAT_BY_CODE["210213001000"].lat)
+
+
+def test_legend_counts_checked_and_illustrative_meal_points(ds, scope):
+    v = scope.default_view()
+    h = ov.legend_dynamic_html(ds, v, {"education": 3}, 60, "en", meals_verified=0)
+    assert "approximate position" in h and "position checked" not in h and ">60<" in h
+    assert "tap to zoom in" in h  # the cluster row
+    h = ov.legend_dynamic_html(ds, v, {"education": 3}, 60, "zh", meals_verified=2)
+    assert "位置已核实" in h and ">2<" in h and ">58<" in h
+    off = ov.legend_dynamic_html(ds, v.with_(layers=("sub",)), {}, 60, "zh", meals_verified=0)
+    assert 'class="row off"' in off and "点按放大" not in off
+
+
+def test_the_overview_map_clusters_its_meal_points(ds, scope):
+    from geo.maps.layers import MealCluster
+
+    v = scope.default_view()
+    h = ov.map_base(v, "zh").get_root().render()
+    assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in h
+    pr, me = ov.filter_projects(ds.projects, v), ov.filter_meal_points(ds.meal_points, v)
+    groups, _ = ov.map_layers(ds, v, pr, me, scope, "zh")
+    meal = groups[-1]
+    clusters = [c for c in meal._children.values() if isinstance(c, MealCluster)]
+    assert len(clusters) == 1 and len(clusters[0]._children) == len(me)
