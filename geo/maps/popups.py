@@ -32,13 +32,10 @@ def _known(v) -> bool:
 def open_now(hours: object, lang: str, now: datetime | None = None) -> str | None:
     """Words saying whether a meal point is open now, from its ``hours``
     (geo.data.hours.status_line); None when the hours are not published (the popup lists
-    them among what is not) or when that function is not there yet."""
+    them among what is not)."""
     if not _known(hours) or not str(hours).strip():
         return None
-    try:
-        return status_line(hours, lang, now)
-    except NotImplementedError:
-        return None
+    return status_line(hours, lang, now)
 
 
 def directions_html(d: Directions, cls: str = "jp-dir") -> str:

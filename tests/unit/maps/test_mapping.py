@@ -379,12 +379,10 @@ def test_open_now_is_guarded(monkeypatch, mixed):
     row = _row(mixed, "M01").copy()
     row["hours"] = "Mo-Su 10:30-13:00"
     assert '<div class="jp-open">OPEN-NOW-WORDS</div>' in meal_popup_html(row, "en")
-
-    def not_yet(*a, **k):
-        raise NotImplementedError
-
-    monkeypatch.setattr(popups, "status_line", not_yet)
-    assert open_now("Mo-Su 10:30-13:00", "zh") is None and "jp-open" not in meal_popup_html(row, "zh")
+    # no published hours: no open-now line (the popup lists the hours among what is not published)
+    assert open_now(None, "zh") is None and open_now("  ", "zh") is None
+    row["hours"] = None
+    assert "jp-open" not in meal_popup_html(row, "zh")
 
 
 def test_meal_points_cluster_with_the_app_served_plugin(mixed):
