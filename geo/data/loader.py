@@ -9,12 +9,14 @@ state between calls.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import tempfile
 import warnings
 import zipfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -50,6 +52,20 @@ class Dataset:
     @property
     def is_bundled(self) -> bool:
         return all(v == "bundled" for v in self.sources.values())
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A short hash of every layer's content (all columns and geometry): the key of
+        per-process caches that hold what is built from this dataset. Two datasets with
+        the same content share it; any change to any cell or vertex changes it."""
+        h = hashlib.sha1()
+        for key in LAYERS:
+            gdf = self.layer(key)
+            h.update(f"{key}:{len(gdf)}:{','.join(map(str, gdf.columns))}".encode())
+            plain = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype(str)
+            h.update(pd.util.hash_pandas_object(plain, index=False).values.tobytes())
+            h.update(b"".join(b or b"" for b in gdf.geometry.to_wkb()))
+        return h.hexdigest()[:16]
 
 
 def _decode(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
