@@ -63,7 +63,7 @@ class Dataset:
             gdf = self.layer(key)
             h.update(f"{key}:{len(gdf)}:{','.join(map(str, gdf.columns))}".encode())
             plain = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype(str)
-            h.update(pd.util.hash_pandas_object(plain, index=False).values.tobytes())
+            h.update(pd.util.hash_pandas_object(plain, index=False).to_numpy().tobytes())
             h.update(b"".join(b or b"" for b in gdf.geometry.to_wkb()))
         return h.hexdigest()[:16]
 
