@@ -1,4 +1,5 @@
-"""Command line: ``python -m geo validate <layer> <file>`` and ``python -m geo build-data``."""
+"""Command line: ``python -m geo validate <layer> <file>``, ``python -m geo build-data`` and
+``python -m geo registry ...`` (the registry's administration: geo/data/registry/cli.py)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("--lang", choices=LANGS, default="en")
     b = sub.add_parser("build-data", help="rebuild the bundled dataset")
     b.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "data"))
+    from geo.data.registry.cli import add_parser, run
+
+    add_parser(sub)
     args = parser.parse_args(argv)
+    if args.cmd == "registry":
+        return run(args)
     if args.cmd != "validate":
         return _build(args)
     try:

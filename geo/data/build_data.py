@@ -243,6 +243,10 @@ def meal_point_rows(cells: dict[str, BaseGeometry]) -> list[Row]:
     return rows
 
 
+#: The year of the livelihood-projects list the bundled projects come from.
+PROGRAMME_YEAR = "2025"
+
+
 def _p(
     pid: str,
     sector: str,
@@ -275,6 +279,7 @@ def _p(
         location_note=note_zh + (" / " + note_en if note_en else ""),
         status="completed",
         completed_year="2025",
+        programme_year=PROGRAMME_YEAR,
         figures_note=figures_note,
     )
     for k, v in (figures or {}).items():

@@ -131,6 +131,7 @@ PROJECTS = Layer(
         Field("location_note", "str", True, True, ""),
         Field("status", "enum", True, False, "completed", allowed=("completed", "in_progress", "planned")),
         Field("completed_year", "int", True, True, "2025", min=2000, max=2100),
+        Field("programme_year", "int", False, True, "2025", min=2000, max=2100),
         *(Field(name, "int", True, True, "", min=0, max=10_000_000, unit=name) for name in FIGURE_NAMES),
         Field("figures_note", "str", True, True, ""),
     ),

@@ -62,6 +62,10 @@ STRINGS = {
     "schema.projects.location_note": {"zh": "位置说明", "en": "Note on the location"},
     "schema.projects.status": {"zh": "状态", "en": "Status"},
     "schema.projects.completed_year": {"zh": "完成年份", "en": "Year completed"},
+    "schema.projects.programme_year": {
+        "zh": "所属惠民实事年度（如 2025 年的 30 件实事）",
+        "en": "Programme year (the year's list of livelihood projects it belongs to)",
+    },
     "schema.projects.households": {"zh": "已公布数字：户", "en": "Published figure: households"},
     "schema.projects.buildings": {"zh": "已公布数字：栋", "en": "Published figure: buildings"},
     "schema.projects.institutions": {"zh": "已公布数字：家", "en": "Published figure: institutions"},

@@ -40,13 +40,14 @@ def test_imported_third_party_packages_are_declared():
         "xstatic": "xstatic-leaflet",
         "jinja2": "jinja2",
         "opening_hours": "opening-hours-py",
+        "argon2": "argon2-cffi",
     }
     stdlib = {
         "__future__", "argparse", "collections", "contextlib", "csv", "dataclasses", "datetime", "functools", "hashlib",
         "html", "importlib", "io", "json", "math", "os", "pathlib", "pkgutil", "re", "shutil", "string", "sys",
         "tempfile", "threading", "time", "typing", "unicodedata", "urllib", "uuid", "warnings", "zipfile", "copy",
         "itertools", "logging", "secrets", "statistics", "textwrap", "types", "abc", "enum", "operator", "difflib",
-        "zoneinfo",
+        "zoneinfo", "getpass", "hmac",
     }  # fmt: skip
     own = {"geo", "ui", "pages"}
     used = set()
