@@ -22,6 +22,8 @@ PAGES = [
     ("pages/coverage.py", "nav.coverage"),
     ("pages/projects.py", "nav.projects"),
     ("pages/data.py", "nav.data"),
+    ("pages/registry.py", "rv.nav.registry"),
+    ("pages/report.py", "rv.nav.report"),
 ]
 PAGES = [p for p in PAGES if (ROOT / p[0]).exists()]
 

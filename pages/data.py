@@ -8,7 +8,8 @@ import streamlit as st
 
 from geo.i18n import t
 from geo.views import data as dv
-from ui import state
+from geo.views import registry as rg
+from ui import auth, state
 
 lang = state.page_setup()
 ds = state.dataset()
@@ -44,6 +45,26 @@ def show_result(result: dv.UploadResult, source: str) -> None:
     for warning, issues in dv.cross_warnings(result, lang):
         st.warning(warning)
         show_issues(issues)
+
+
+def propose(key: str) -> None:
+    """The button's callback: the uploaded file goes to the registry as a proposed import."""
+    up, who = st.session_state.get(f"dt_up_{key}"), auth.actor()
+    if up is None or who is None:
+        return
+    with st.spinner(t("rv.import.checking", lang)):
+        st.session_state[f"dt_prop_{key}"] = rg.propose_to_registry(
+            state.registry(), who, key, up.name, up.getvalue(), lang
+        )
+
+
+def propose_button(key: str) -> None:
+    """A signed-in editor may propose the uploaded file to the registry (reviewed there)."""
+    st.button(t("rv.data.propose", lang), key=f"dt_propose_{key}", on_click=propose, args=(key,))
+    done = st.session_state.get(f"dt_prop_{key}")
+    if done:
+        (st.success if done[0] else st.error)(done[1])
+        st.page_link("pages/registry.py", label=t("rv.nav.registry", lang), icon=":material/rule:")
 
 
 tabs = st.tabs([dv.layer_title(k, lang) for k in dv.LAYER_KEYS])
@@ -91,6 +112,8 @@ for key, tab in zip(dv.LAYER_KEYS, tabs):
                 st.rerun()  # every element above (banner, sources) now shows the upload
         if st.session_state.get(done_key):
             show_result(st.session_state[done_key], ds.sources.get(key, "bundled"))
+            if st.session_state[done_key].ok and auth.actor() is not None:
+                propose_button(key)
 
 st.subheader(t("dt.cli", lang))
 st.caption(t("dt.cli.text", lang))

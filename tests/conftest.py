@@ -1,8 +1,26 @@
-"""Shared fixtures: one Streamlit server and one headless Chromium per test module."""
+"""Shared fixtures: one Streamlit server and one headless Chromium per test module; the
+whole test session uses a registry in a temporary SQLite file (never one in the repository)."""
+
+import os
 
 import pytest
 
 from tests.support.browser import browser, streamlit_server
+from tests.support.registry import fresh_registry  # noqa: F401 - a fixture for every test module
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_registry(tmp_path_factory):
+    """Every test (and every page an AppTest runs) uses a temporary SQLite registry unless
+    the test sets its own; a server started by a browser test gets its own file."""
+    old = os.environ.get("JINPU_DB_URL")
+    path = tmp_path_factory.mktemp("registry") / "session.db"
+    os.environ["JINPU_DB_URL"] = f"sqlite:///{path}"
+    yield path
+    if old is None:
+        os.environ.pop("JINPU_DB_URL", None)
+    else:
+        os.environ["JINPU_DB_URL"] = old
 
 
 @pytest.fixture(scope="module")

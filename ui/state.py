@@ -1,12 +1,16 @@
 """Per-session state: language, elder mode and the dataset in use.
 
-The bundled dataset is loaded once per server process (``st.cache_resource``) and
-shared read-only by every session; an upload replaces a layer in this session's
+What every page shows is the registry's published state, kept once per server process
+(``st.cache_resource`` holds a :class:`geo.views.shell.Published`: a cheap version check
+at most once a second, the dataset re-read only when a publish changed it). When the
+database cannot be reached, the last published dataset (or the bundled files) is served
+read-only with a banner. An upload replaces a layer in this session's
 ``st.session_state`` only, so it never reaches another user.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,13 +23,63 @@ from geo.views.shell import Dataset
 from ui import compat, styles
 
 UPLOADS_KEY = "uploaded_layers"
+DB_SECRET = "JINPU_DB_URL"
 
 
 @st.cache_resource(show_spinner=False)
-def bundled_dataset() -> Dataset:
-    """The default dataset: data/, or the folder named by JINPU_DATA_DIR (a deployment's
-    own official files in the same schema; also used by the tests)."""
+def bundled_files() -> Dataset:
+    """The bundled files: data/, or the folder named by JINPU_DATA_DIR (a deployment's
+    own official files in the same schema; also used by the tests). Served when the
+    registry has never answered."""
     return shell.default_dataset()
+
+
+def bundled_dataset() -> Dataset:
+    """The dataset every session without uploads shares (one object per process and
+    published version): the registry's published state, or the bundled files when the
+    registry has never answered."""
+    return snapshot().dataset
+
+
+def secret(name: str) -> str | None:
+    """A value from st.secrets; None when there is no secrets file or no such value."""
+    try:
+        value = st.secrets.get(name)
+    except Exception:  # no secrets.toml (AppTest, a plain `streamlit run`): not an error
+        return None
+    return str(value) if value else None
+
+
+@st.cache_resource(show_spinner=False)
+def _published(env_url: str | None, secrets_url: str | None, data_dir: str | None, db_path: str | None):
+    """One registry (and its published dataset) per process and configuration: the
+    arguments are the settings that name the database, so a changed setting is a new entry."""
+    return shell.Published(shell.open_registry(secrets_url), bundled_files)
+
+
+def published() -> shell.Published:
+    env = os.environ
+    return _published(env.get("JINPU_DB_URL"), secret(DB_SECRET), env.get("JINPU_DATA_DIR"), env.get("JINPU_DB_PATH"))
+
+
+def snapshot() -> shell.Snapshot:
+    """The published dataset of this moment, its version, and whether the registry answered."""
+    return published().snapshot()
+
+
+def registry() -> shell.Registry:
+    return published().registry
+
+
+def after_publish() -> None:
+    """A publish in this process: every session's next run reads the new state."""
+    published().invalidate()
+
+
+def clear_caches() -> None:
+    """Forget the registry and the datasets of this process (tests)."""
+    _published.clear()
+    bundled_files.clear()
 
 
 @st.cache_resource(show_spinner=False)
@@ -34,7 +88,7 @@ def static_assets() -> str:
 
 
 def dataset() -> Dataset:
-    """The dataset this session uses: bundled layers, replaced by this session's uploads."""
+    """The dataset this session uses: the published layers, replaced by this session's uploads."""
     return shell.with_uploads(bundled_dataset(), st.session_state.get(UPLOADS_KEY) or {})
 
 
@@ -166,14 +220,23 @@ def page_setup() -> str:
     static_assets()
     lg = top_controls()
     apply_css()
+    registry_banner(lg)
     data_banner(lg)
     return lg
 
 
+def registry_banner(lg: str) -> None:
+    """When the database cannot be reached: what is shown instead, read-only."""
+    text = shell.unavailable_text(snapshot(), lg)
+    if text:
+        st.warning(text, icon=":material/cloud_off:")
+
+
 def apply_css() -> None:
-    """The page CSS of every page (ui/assets/base.css), and in the elder mode the larger
-    text and touch targets (ui/assets/elder.css): the one place that injects them."""
-    if st.session_state.get("elder"):
-        styles.inject("base", "elder")
-    else:
-        styles.inject("base")
+    """The page CSS of every page (ui/assets/base.css, uploader.css), and in the elder mode
+    the larger text and touch targets (ui/assets/elder.css): the one place that injects
+    them; with the texts CSS shows in the page language (shell.css_texts)."""
+    names = ("base", "uploader", "elder") if st.session_state.get("elder") else ("base", "uploader")
+    styles.inject(*names)
+    texts = shell.css_texts(st.session_state.get("lang", "zh"))
+    st.markdown(f"<style>\n{texts}\n</style>", unsafe_allow_html=True)

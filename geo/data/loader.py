@@ -31,6 +31,8 @@ TABLE_EXT = (".csv", ".txt")
 SPATIAL_EXT = (".geojson", ".json", ".gpkg", ".zip")
 ALLOWED_EXT = TABLE_EXT + SPATIAL_EXT
 FORMAT_NAMES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".zip": "ZIP (Shapefile)"}
+#: The sources of a layer that every session shares (the rest are a session's uploads).
+SHARED_SOURCES = ("bundled", "registry")
 ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK/GB18030"))
 
 
@@ -39,7 +41,7 @@ class Dataset:
     subdistricts: gpd.GeoDataFrame
     projects: gpd.GeoDataFrame
     meal_points: gpd.GeoDataFrame
-    sources: dict[str, str]  # layer -> "bundled" or the uploaded file's name
+    sources: dict[str, str]  # layer -> "bundled", "registry" or the uploaded file's name
 
     def layer(self, key: str) -> gpd.GeoDataFrame:
         return getattr(self, key)
@@ -50,8 +52,9 @@ class Dataset:
         return Dataset(**parts, sources={**self.sources, key: source})
 
     @property
-    def is_bundled(self) -> bool:
-        return all(v == "bundled" for v in self.sources.values())
+    def is_shared(self) -> bool:
+        """No layer comes from a session's upload: every session sees the same data."""
+        return all(v in SHARED_SOURCES for v in self.sources.values())
 
     @cached_property
     def fingerprint(self) -> str:

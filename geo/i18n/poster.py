@@ -44,6 +44,11 @@ STRINGS = {
         "zh": "数据来源：金普新区2025年民生项目报告和公开报道。",
         "en": "Source: Jinpu New Area's 2025 livelihood-projects report and press reports.",
     },
+    "poster.source.registry": {
+        "zh": "数据来源：本地图的数据登记库（以金普新区2025年民生项目报告和公开报道为基础，更正经审核后发布）。",
+        "en": "Source: this map's data registry (based on Jinpu New Area's 2025 livelihood-projects report and "
+        "press reports; corrections are published only after review).",
+    },
     "poster.source.file": {"zh": "数据来源：上传的文件“{file}”。", "en": "Source: the uploaded file “{file}”."},
     "poster.source.illustrative": {
         "zh": "其中 {n} 个是示意点（报告没有公布各点的名称和地址）。",

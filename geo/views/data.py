@@ -52,7 +52,10 @@ __all__ = [
 def source_text(ds: Dataset, key: str, lang: str) -> str:
     """Where a layer comes from (bundled, or the uploaded file) and how many records it has."""
     src = ds.sources.get(key, "bundled")
-    src_txt = t("dt.source.bundled", lang) if src == "bundled" else t("dt.source.upload", lang, name=src)
+    if src in ("bundled", "registry"):
+        src_txt = t(f"rv.source.{src}", lang)
+    else:
+        src_txt = t("dt.source.upload", lang, name=src)
     return t("dt.source", lang, source=src_txt) + " · " + t("dt.records", lang, n=len(ds.layer(key)))
 
 

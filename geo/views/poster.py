@@ -49,7 +49,7 @@ from fpdf.enums import MethodReturnValue, TextMode, WrapMode, XPos, YPos
 
 from geo.data import facts
 from geo.data.hours import price_line, seats_line
-from geo.data.loader import Dataset
+from geo.data.loader import SHARED_SOURCES, Dataset
 from geo.data.names import local_name
 from geo.i18n import LANGS, join_list, t
 
@@ -313,7 +313,7 @@ def source_note(ds: Dataset, points: pd.DataFrame, lang: str) -> str:
     """Where the data come from, how many of the points are illustrative or known only by
     subdistrict, and "phone before you go"."""
     src = ds.sources.get("meal_points", "bundled")
-    parts = [t("poster.source.bundled", lang) if src == "bundled" else t("poster.source.file", lang, file=src)]
+    parts = [t(f"poster.source.{src}", lang) if src in SHARED_SOURCES else t("poster.source.file", lang, file=src)]
     precision = [clean_text(v) for v in points.get("location_precision", pd.Series(dtype=object))]
     for kind in ("illustrative", "subdistrict"):
         n = precision.count(kind)

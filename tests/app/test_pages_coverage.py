@@ -197,22 +197,25 @@ def test_candidate_list():
 
 @pytest.fixture
 def pop_data(tmp_path, monkeypatch):
-    """A data folder whose subdistricts carry pop_total and pop_60plus (the bundled cache cleared)."""
-    from ui import state
+    """A data folder whose subdistricts carry pop_total and pop_60plus, seeding a fresh
+    registry (the app's caches cleared)."""
+    from tests.support.registry import clear_ui_caches, fresh
 
+    data = tmp_path / "data"
+    data.mkdir()
     for p in DATA_DIR.iterdir():
         if p.is_file():
-            shutil.copy(p, tmp_path / p.name)
-    g = json.loads((tmp_path / "subdistricts.geojson").read_text(encoding="utf-8"))
+            shutil.copy(p, data / p.name)
+    g = json.loads((data / "subdistricts.geojson").read_text(encoding="utf-8"))
     for i, f in enumerate(g["features"]):
         f["properties"]["pop_total"] = 20000 + 3000 * i
         f["properties"]["pop_60plus"] = 5000 + 500 * i
-    (tmp_path / "subdistricts.geojson").write_text(json.dumps(g, ensure_ascii=False), encoding="utf-8")
-    monkeypatch.setenv("JINPU_DATA_DIR", str(tmp_path))
-    state.bundled_dataset.clear()
-    yield tmp_path
+    (data / "subdistricts.geojson").write_text(json.dumps(g, ensure_ascii=False), encoding="utf-8")
+    registry = fresh(monkeypatch, tmp_path, seed_dir=data, accounts=False).registry
+    yield data
+    registry.dispose()
     monkeypatch.delenv("JINPU_DATA_DIR")
-    state.bundled_dataset.clear()
+    clear_ui_caches()
 
 
 def test_population_metrics_appear_when_supplied(pop_data):

@@ -148,7 +148,7 @@ def test_projects_page_chinese_search():
 def test_data_page_in_chinese():
     at = run_app("pages/data.py")
     assert at.title[0].value.startswith("数据")
-    assert any("内置数据" in tx.value for tx in at.text)
+    assert any("登记库" in tx.value for tx in at.text)
     assert any("不确定半径" in c.value for c in at.caption)
     _upload(at, "meal_points", "坏.csv", meal_edit(2, lat="abc"))
     report = next(d.value for d in at.dataframe if "message" in d.value.columns)

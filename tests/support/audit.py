@@ -17,6 +17,8 @@ ALL_PAGES = (
     ("pages/coverage.py", "coverage"),
     ("pages/projects.py", "projects"),
     ("pages/data.py", "data"),
+    ("pages/registry.py", "registry"),
+    ("pages/report.py", "report"),
 )
 
 

@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -42,8 +43,15 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(app: str = "app.py", env: dict | None = None, timeout: float = 60.0):
-    """Start ``streamlit run`` on a free port; yield its base URL; stop it afterwards."""
+    """Start ``streamlit run`` on a free port; yield its base URL; stop it afterwards.
+
+    The server gets its own registry in a new temporary SQLite file (seeded at start from
+    ``JINPU_DATA_DIR`` when ``env`` names one, else from data/), unless ``env`` supplies
+    ``JINPU_DB_URL``; the file is removed when the server stops."""
     port = free_port()
+    own_db = None if "JINPU_DB_URL" in (env or {}) else tempfile.mkdtemp(prefix="jinpu-server-db-")
+    if own_db:
+        env = {**(env or {}), "JINPU_DB_URL": f"sqlite:///{own_db}/registry.db"}
     cmd = [
         sys.executable,
         "-m",
@@ -85,6 +93,8 @@ def streamlit_server(app: str = "app.py", env: dict | None = None, timeout: floa
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        if own_db:
+            shutil.rmtree(own_db, ignore_errors=True)
 
 
 def chromium_available() -> bool:

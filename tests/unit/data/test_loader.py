@@ -89,7 +89,7 @@ def test_replace_is_per_dataset_and_does_not_mutate_bundled(ds):
     rep = validate_bytes("meal_points", meal_df().head(5).to_csv(index=False).encode(), "m.csv", context_for(ds))
     other = ds.replace("meal_points", rep.data, "m.csv")
     assert len(other.meal_points) == 5 and len(ds.meal_points) == 60
-    assert ds.is_bundled and not other.is_bundled and other.sources["meal_points"] == "m.csv"
+    assert ds.is_shared and not other.is_shared and other.sources["meal_points"] == "m.csv"
 
 
 def test_upload_of_subdistricts_cross_checks_other_layers(ds):
