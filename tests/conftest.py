@@ -6,6 +6,7 @@ import os
 import pytest
 
 from tests.support.browser import browser, streamlit_server
+from tests.support.postgres import server_url
 from tests.support.registry import fresh_registry  # noqa: F401 - a fixture for every test module
 
 
@@ -21,6 +22,15 @@ def session_registry(tmp_path_factory):
         os.environ.pop("JINPU_DB_URL", None)
     else:
         os.environ["JINPU_DB_URL"] = old
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server for the whole session (JINPU_TEST_PG_URL, or a throwaway cluster
+    started on first use), or None when there is none (the PostgreSQL tests then skip,
+    or fail when JINPU_REQUIRE_PG=1, as in CI)."""
+    with server_url() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,9 @@ resident opens report?point=M05, chooses "moved", taps the map and sends -> a pu
 page and approves it -> a new browser context sees the point at its new place on the
 overview map (read from Leaflet in the map's iframe) and the history shows the change.
 
-On SQLite always; on PostgreSQL too when env JINPU_TEST_PG_URL names a server (each run
-gets a new, empty database). Screenshots at 390 and 1280 px go to $REGISTRY_SHOTS
+On SQLite and on PostgreSQL (the session's server: JINPU_TEST_PG_URL or a throwaway
+cluster, tests/conftest.py `pg_server`; skipped without PostgreSQL, required in CI); each
+run gets a new, empty database. Screenshots at 390 and 1280 px go to $REGISTRY_SHOTS
 (default /tmp/registry_shots)."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from geo.core.datum import wgs84_to_gcj02
 from geo.maps.base import basemap_datum
 from geo.views.overview import DEFAULT_BASE as OVERVIEW_BASE
 from tests.support.browser import MAP_IFRAME, chromium_available, map_frame, new_page, streamlit_server
+from tests.support.postgres import fresh_database
 from tests.support.registry import PUBLISHER, make_registry, sqlite_url
 
 pytestmark = [
@@ -51,23 +53,21 @@ READ_MARKER = """(id) => {
 
 
 @contextlib.contextmanager
-def _database(kind: str, tmp_path: Path):
-    if kind == "sqlite":
+def _database(request, tmp_path: Path):
+    if request.param == "sqlite":
         yield sqlite_url(tmp_path / "loop.db")
         return
-    from tests.support.postgres import fresh_database
-
-    with fresh_database(os.environ["JINPU_TEST_PG_URL"]) as url:
+    server = request.getfixturevalue("pg_server")  # a session-wide cluster (tests/conftest.py)
+    if server is None:
+        pytest.skip("PostgreSQL is not available here (initdb/pg_ctl not found)")
+    with fresh_database(server) as url:
         yield url
 
 
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("JINPU_TEST_PG_URL") else [])
-
-
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=["sqlite", "postgresql"])
 def loop_server(request, tmp_path):
     """A server on its own empty database (SQLite file or PostgreSQL), with a publisher."""
-    with _database(request.param, tmp_path) as url:
+    with _database(request, tmp_path) as url:
         reg = make_registry(url)
         with streamlit_server(env={"JINPU_DB_URL": url}) as base:
             yield base, reg, request.param
@@ -162,6 +162,7 @@ def test_report_review_publish_loop(loop_server, chromium):
     viewer.context.close()
 
 
+@pytest.mark.parametrize("loop_server", ["sqlite"], indirect=True)
 def test_phone_and_desktop_review_queue_layout(loop_server, chromium):
     """The review queue at 390 px: nothing wider than the screen."""
     base, reg, _ = loop_server
@@ -188,3 +189,24 @@ def _publisher():
     from geo.data.registry import Actor
 
     return Actor(PUBLISHER[0], editor=True, publisher=True, via="local")
+
+
+def test_server_restart_keeps_everything(tmp_path, chromium):
+    """A published change, a pending report and the accounts survive a restart of the
+    server, and a restarted server does not seed again."""
+    url = sqlite_url(tmp_path / "restart.db")
+    reg = make_registry(url)
+    _, base_version = reg.record("meal_points", POINT)
+    reg.propose_edit(_publisher(), "meal_points", POINT, {"name_en": "Restart canteen"}, base_version, publish=True)
+    rid = reg.add_report(point_id=POINT, kind="phone", text="restart check", lat=None, lon=None, client="r" * 32)
+    version = reg.version()
+    for _run in range(2):  # the same database file, two server processes one after the other
+        with streamlit_server(env={"JINPU_DB_URL": url}) as base:
+            page = new_page(chromium, 1280, 900)
+            page.goto(f"{base}/finder?lang=en&sub=210213002000")
+            page.get_by_text("Restart canteen").first.wait_for(timeout=30_000)
+            page.context.close()
+    assert reg.version() == version  # nothing seeded or published again
+    assert [r.id for r in reg.pending_reports(_publisher())] == [rid]
+    assert reg.sign_in(*PUBLISHER, client="c").publisher
+    reg.dispose()

@@ -6,15 +6,9 @@ from __future__ import annotations
 import pytest
 
 from geo.data.registry import Actor, Registry
-from tests.support.postgres import fresh_database, server_url
+from tests.support.postgres import fresh_database
 
 BACKENDS = ("sqlite", "postgresql")
-
-
-@pytest.fixture(scope="session")
-def pg_server():
-    with server_url() as url:
-        yield url
 
 
 @pytest.fixture(params=BACKENDS)
