@@ -102,6 +102,65 @@ SETTLE_S = 2.0  # after a batch's sessions closed, before reading the server's R
 TIMEZONE, TZ_OFFSET_MIN, LOCALE = "Asia/Shanghai", -480, "zh-CN"
 
 
+# ---------------------------------------------------------------- memory tracing (--trace-memory)
+
+# Imported by the server's Python at start-up (a sitecustomize.py on its PYTHONPATH): starts
+# tracemalloc and, each time the load generator writes a request file, writes the top
+# allocation sites still alive (by line, and their growth since the previous request).
+TRACE_HOOK = """
+import os, threading, time, tracemalloc, json
+_dir = os.environ.get("JP_TRACE_DIR")
+if _dir:
+    tracemalloc.start(int(os.environ.get("JP_TRACE_FRAMES", "1")))
+    def _watch():
+        prev, n = None, 0
+        while True:
+            time.sleep(0.5)
+            req = os.path.join(_dir, "request-%d" % n)
+            if not os.path.exists(req):
+                continue
+            import gc
+            gc.collect()
+            snap = tracemalloc.take_snapshot().filter_traces(
+                (tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<frozen importlib._bootstrap>")))
+            top = snap.statistics("lineno")[:25]
+            diff = snap.compare_to(prev, "lineno")[:25] if prev is not None else []
+            cur, peak = tracemalloc.get_traced_memory()
+            out = {"traced_mb": cur / 2**20, "peak_mb": peak / 2**20,
+                   "top": [[str(s.traceback[0]), s.size / 2**20, s.count] for s in top],
+                   "growth": [[str(s.traceback[0]), s.size_diff / 2**20, s.count_diff] for s in diff]}
+            tmp = os.path.join(_dir, "snapshot-%d.json.tmp" % n)
+            with open(tmp, "w") as f:
+                json.dump(out, f)
+            os.replace(tmp, os.path.join(_dir, "snapshot-%d.json" % n))
+            prev, n = snap, n + 1
+    threading.Thread(target=_watch, name="jp-trace", daemon=True).start()
+"""
+
+
+class MemoryTrace:
+    """The server side of ``--trace-memory``: the environment that loads :data:`TRACE_HOOK`,
+    and :meth:`snapshot` (the allocation sites alive now, after a garbage collection)."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="jp-trace-"))
+        (self.dir / "sitecustomize.py").write_text(TRACE_HOOK)
+        self.n = 0
+
+    def env(self) -> dict[str, str]:
+        path = os.pathsep.join(p for p in (str(self.dir), os.environ.get("PYTHONPATH", "")) if p)
+        return {"PYTHONPATH": path, "JP_TRACE_DIR": str(self.dir)}
+
+    async def snapshot(self, timeout: float = 120.0) -> dict | None:
+        (self.dir / f"request-{self.n}").write_text("")
+        target = self.dir / f"snapshot-{self.n}.json"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not target.exists():
+            await asyncio.sleep(0.5)
+        self.n += 1
+        return json.loads(target.read_text()) if target.exists() else None
+
+
 # ---------------------------------------------------------------- the replay plan
 
 
@@ -154,8 +213,15 @@ def proc_status_mb(pid: int, field_name: str) -> float:
 class Server:
     """``streamlit run`` on 127.0.0.1 and a free port; a context manager that always stops it."""
 
-    def __init__(self, script: str, script_args: tuple[str, ...] = (), cwd: Path = ROOT, log_dir: Path | None = None):
-        self.script, self.script_args, self.cwd = script, script_args, cwd
+    def __init__(
+        self,
+        script: str,
+        script_args: tuple[str, ...] = (),
+        cwd: Path = ROOT,
+        log_dir: Path | None = None,
+        env: dict[str, str] | None = None,
+    ):
+        self.script, self.script_args, self.cwd, self.env = script, script_args, cwd, env
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = (log_dir or Path(tempfile.gettempdir())) / f"bench-protocol-{self.port}.log"
@@ -184,7 +250,12 @@ class Server:
         with open(self.log_path, "w") as log:
             # its own process group: a Ctrl-C in the terminal reaches only us, and we stop it
             self.proc = subprocess.Popen(
-                cmd, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                cmd,
+                cwd=self.cwd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                env={**os.environ, **self.env} if self.env else None,
             )
         try:
             self._wait_healthy()
@@ -739,8 +810,10 @@ def machine() -> dict:
 # ---------------------------------------------------------------- runs
 
 
-async def _run_variant_async(server: Server, plan, opts, log) -> dict:
+async def _run_variant_async(server: Server, plan, opts, log, trace: MemoryTrace | None = None) -> dict:
     batches = []
+    if trace is not None:
+        await trace.snapshot()  # the baseline: after start-up
     for b in range(1, opts.batches + 1):
         if opts.sessions <= 0:
             break
@@ -750,6 +823,12 @@ async def _run_variant_async(server: Server, plan, opts, log) -> dict:
             f"  batch {b}: wall {res['wall_s']:.1f} s, {res['steps']} steps, {res['errors']} errors, "
             f"RSS {res['rss_mb_after']:.0f} MB"
         )
+        if trace is not None:
+            res["memory"] = await trace.snapshot()
+            if res["memory"]:
+                log(f"  batch {b}: traced {res['memory']['traced_mb']:.1f} MB alive; growth since the last snapshot:")
+                for where, mb, count in res["memory"]["growth"][:8]:
+                    log(f"    {mb:+8.2f} MB {count:+7d}  {where}")
         batches.append(res)
     solo = None
     if opts.solo > 0:
@@ -771,9 +850,12 @@ def run_variant(name: str, opts, log=print) -> dict:
     load_before = os.getloadavg()[0]
     cpu0 = _cpu_s()
     log(f"{name}: streamlit run {script} {' '.join(args)}".rstrip())
-    with Server(script, args, cwd=opts.root) as server:
+    trace = MemoryTrace() if getattr(opts, "trace_memory", False) else None
+    env = dict(kv.split("=", 1) for kv in getattr(opts, "server_env", None) or [])
+    env.update(trace.env() if trace else {})
+    with Server(script, args, cwd=opts.root, env=env or None) as server:
         rss_start = server.rss_mb()
-        out = asyncio.run(_run_variant_async(server, plan, opts, log))
+        out = asyncio.run(_run_variant_async(server, plan, opts, log, trace))
         hwm, tracebacks, log_path = server.hwm_mb(), server.log_tracebacks(), str(server.log_path)
     client_cpu = _cpu_s() - cpu0
     raw = [s for b in out["batches"] for s in b.pop("raw")]
@@ -799,6 +881,7 @@ def run_variant(name: str, opts, log=print) -> dict:
         "server_tracebacks": tracebacks,
         "client_cpu_s": client_cpu,
         "server_log": log_path,
+        "server_env": {k: v for k, v in env.items() if not k.startswith("JP_TRACE") and k != "PYTHONPATH"},
         "solo": out["solo"],
         "raw": raw,
     }
@@ -817,7 +900,10 @@ def _get(res: dict, path: str):
     for part in path.split("."):
         if cur is None:
             return None
-        cur = cur[int(part)] if isinstance(cur, list) else cur.get(part)
+        if isinstance(cur, list):
+            cur = cur[int(part)] if int(part) < len(cur) else None  # (no batches: --sessions 0)
+        else:
+            cur = cur.get(part)
     return cur
 
 
@@ -855,6 +941,134 @@ def compare_table(variants: dict[str, dict]) -> list[dict]:
             }
         )
     return rows
+
+
+# The targets of the crowd issue: (figure, how it is computed, target, "max" or "min" or "eq").
+BEFORE = {  # measured on this machine before the per-process caches (the issue's table; 2011dca / 1c0b995)
+    "wall_ratio": 2.80,
+    "overview_p95_s": 25.5,
+    "errors": 0,
+    "solo_overview_s": 0.97,
+    "solo_finder_s": 0.62,
+    "solo_coverage_s": 0.34,
+    "first_overview_kb": 225.0,
+    "overview_change_kb": 151.0,
+    "rss_last_mb": 673.0,
+    "rss_flat_pct": None,
+    "wall_last_over_first": 25.6 / 14.5,  # (the issue's overview medians per batch; no per-batch wall was kept)
+}
+
+
+def _pct_change(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None or not a else (b - a) / a * 100
+
+
+def targets(result: dict) -> list[dict]:
+    """Every target of the crowd issue from a compare result: the figure now, the figure
+    before (:data:`BEFORE`), the target and whether it is met. The browser figures come from
+    bench/bench_overview.py (a browser on the same cores), not from this generator."""
+    app = result["variants"]["app"]
+    floor = result["variants"].get("floor")
+    walls = [b["wall_s"] for b in app["batches"]]
+    fwalls = [b["wall_s"] for b in floor["batches"]] if floor else []
+    rss = [b["rss_mb_after"] for b in app["batches"]]
+    solo = (app.get("solo") or {}).get("pages", {})
+    steps = app["summary"]["steps"]
+    ratio = walls[0] / fwalls[0] if walls and fwalls else None
+    flat = (
+        max(abs(_pct_change(rss[2], r) or 0) for r in rss[2:]) if len(rss) >= 5 else None
+    )  # the largest change from the 3rd batch's RSS, to the 4th and the 5th
+    rows = [
+        ("batch 1 wall, app ÷ floor (same run)", "wall_ratio", ratio, 1.0, "max", "×"),
+        ("overview page open, p95 s", "overview_p95_s", (steps.get("overview") or {}).get("p95_s"), 5.0, "max", "s"),
+        (
+            "errors (steps with an exception or a protocol error)",
+            "errors",
+            app["summary"]["errors_total"],
+            0,
+            "max",
+            "",
+        ),
+        (
+            "solo warm overview run, median s",
+            "solo_overview_s",
+            (solo.get("overview") or {}).get("median_s"),
+            0.15,
+            "max",
+            "s",
+        ),
+        (
+            "solo warm finder run, median s",
+            "solo_finder_s",
+            (solo.get("finder") or {}).get("median_s"),
+            0.15,
+            "max",
+            "s",
+        ),
+        (
+            "solo warm coverage run, median s",
+            "solo_coverage_s",
+            (solo.get("coverage") or {}).get("median_s"),
+            0.15,
+            "max",
+            "s",
+        ),
+        ("first overview, KB of app messages", "first_overview_kb", app["first_overview_kb"], 100.0, "max", "KB"),
+        ("overview filter change, KB (median)", "overview_change_kb", app["overview_change_kb"], 40.0, "max", "KB"),
+        (f"server RSS after batch {len(rss)}, MB", "rss_last_mb", rss[-1] if rss else None, 450.0, "max", "MB"),
+        ("RSS from batch 3 to 5, largest change %", "rss_flat_pct", flat, 5.0, "max", "%"),
+        (
+            f"batch {len(walls)} wall ÷ batch 1 wall",
+            "wall_last_over_first",
+            walls[-1] / walls[0] if len(walls) > 1 else None,
+            1.1,
+            "max",
+            "×",
+        ),
+    ]
+    out = []
+    for label, key, now, target, kind, unit in rows:
+        met = None if now is None else (now <= target if kind == "max" else now >= target)
+        out.append(
+            {
+                "figure": label,
+                "key": key,
+                "before": BEFORE.get(key),
+                "now": now,
+                "target": target,
+                "unit": unit,
+                "met": met,
+            }
+        )
+    # the coverage page's first run for a new radius (a change of the radius in the crowd)
+    radius = steps.get("coverage/radius") or {}
+    out.append(
+        {
+            "figure": "coverage radius change under the crowd, median s (first run for a new radius; no target)",
+            "key": "coverage_radius_s",
+            "before": None,
+            "now": radius.get("median_s"),
+            "target": None,
+            "unit": "s",
+            "met": None,
+        }
+    )
+    return out
+
+
+def targets_markdown(result: dict) -> list[str]:
+    fl = result["variants"].get("floor")
+    lines = [
+        "| target | before | now | target | met |",
+        "|---|---:|---:|---:|:---:|",
+    ]
+    for r in targets(result):
+        met = "—" if r["met"] is None else ("yes" if r["met"] else "**no**")
+        tgt = "—" if r["target"] is None else f"≤ {_f(r['target'])}{r['unit'] and ' ' + r['unit']}"
+        lines.append(f"| {r['figure']} | {_f(r['before'])} | {_f(r['now'])} | {tgt} | {met} |")
+    if fl and fl["batches"]:
+        lines += ["", f"Floor app batch walls (same run): {', '.join(_f(b['wall_s'], 1) for b in fl['batches'])} s."]
+    return lines
 
 
 def _f(v: Any, digits: int = 2) -> str:
@@ -952,6 +1166,8 @@ def render_markdown(result: dict) -> str:
                 f"| {row['figure']} | {_f(row.get('app'))} | {_f(row.get('floor'))} | {_f(row.get('floor-nomap'))} | "
                 f"{_ratio(row['app/floor'])} | {_ratio(row['app/floor-nomap'])} |"
             )
+        if "app" in variants:
+            lines += ["", "### Targets", "", *targets_markdown(result)]
         for name, res in variants.items():
             lines += ["", f"### {name}", "", *_variant_lines(res)]
         return "\n".join(lines) + "\n"
@@ -975,6 +1191,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--solo", type=int, default=0, help="then one session: each page opened and rerun R times")
     ap.add_argument("--step-timeout", type=float, default=STEP_TIMEOUT_S, help="seconds per step (default 180)")
     ap.add_argument("--no-cache", action="store_true", help="the client keeps no ForwardMsg cache")
+    ap.add_argument(
+        "--server-env",
+        action="append",
+        metavar="KEY=VALUE",
+        help="an environment variable for every server started (repeatable), e.g. MALLOC_ARENA_MAX=2",
+    )
+    ap.add_argument(
+        "--trace-memory",
+        action="store_true",
+        help="tracemalloc in the server: the allocation sites alive after each batch (slows the server; diagnosis only)",
+    )
     ap.add_argument("--json", type=Path, help="write the figures (and every step) to this JSON file")
     ap.add_argument("--markdown", type=Path, help="write the Markdown section to this file")
     opts = ap.parse_args(argv)

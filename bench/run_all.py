@@ -104,6 +104,8 @@ def first_map_and_payloads() -> dict:
     """Median time from navigation to the first meal-point marker in a fresh browser
     context (page-building naive map as the baseline), and the bytes each page moves on
     its first load (HTTP responses and websocket messages)."""
+    from bench_overview import MEAL_MARKERS_JS
+
     from tests.support.audit import pages, wait_idle
     from tests.support.browser import MAP_IFRAME, browser, new_page, streamlit_server
 
@@ -120,8 +122,7 @@ def first_map_and_payloads() -> dict:
                 t0 = time.perf_counter()
                 page.goto(base + q)
                 page.wait_for_function(
-                    "f => { const d = document.querySelector(f)?.contentDocument;"
-                    " return !!d && d.querySelectorAll('.jp-meal').length > 0; }",
+                    f"f => ({MEAL_MARKERS_JS})(f) > 0",  # meal points held by the map (clusters too)
                     arg=MAP_IFRAME,
                     timeout=60_000,
                     polling="raf",

@@ -116,7 +116,7 @@ ss[KEY] = state = pl.with_suggestions(state, sg.sites if sg else None)
 
 gap = _gap(FP, SUB, PTS, view.radius_m, view.mode, whatif) if state.show_gap else None
 delta = (after_df[view.metric] - base_df[view.metric]) if whatif else None
-content = pl.MapContent(state, SUB, PTS, ch, nm, lang, delta, gap, sg)
+content = pl.MapContent(state, SUB, PTS, ch, nm, lang, delta, gap, sg, data_key=FP)
 with st.container(key="cv_map_box"):
     st_folium(
         pl.base_map(lang, view.base),

@@ -64,7 +64,7 @@ def _draw(card: fd.Card, app_base: str | None) -> None:
 def _poster(code: str, lg: str, url: str) -> bytes:
     """The poster of the data in use: shared cache for the bundled data; an upload's poster is
     kept in this session only (it must never reach another user)."""
-    if ds.is_bundled:
+    if ds.is_shared:
         return _bundled_poster(code, lg, url)
     key = (code, lg, url, id(ds.meal_points), id(ds.subdistricts))
     mine = st.session_state.setdefault("fd_posters", {})
@@ -159,7 +159,7 @@ if not elder:
 
 # ------------------------------------------------------------------ answer and map
 
-view = fd.map_view(answer, lang, _base(), elder, ds.subdistricts, ds.meal_points)
+view = fd.map_view(answer, lang, _base(), elder, ds.subdistricts, ds.meal_points, data_key=ds.fingerprint)
 st_folium(
     view.base_map,
     key=MAP_KEY,

@@ -69,7 +69,7 @@ with left:
             st.text(text)  # data strings are shown as plain text (st.text), never as markdown/HTML
 with right:
     st_folium(
-        pv.footprint_map(row, subs, lang),
+        pv.footprint_map(row, subs, lang, data_key=ds.fingerprint),
         key=f"pj_map_{pid}",
         height=380,
         use_container_width=True,

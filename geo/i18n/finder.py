@@ -76,6 +76,8 @@ STRINGS = {
     "fd.dist.guide": {"zh": "（按示意位置估算，仅供参考）", "en": " (to the illustrative position: only a guide)"},
     "fd.shared": {"zh": "分享给您的助餐点", "en": "The meal point shared with you"},
     "fd.share": {"zh": "分享这个助餐点", "en": "Share this meal point"},
+    # a link in every meal point's popup, finder card and overview details panel (to pages/report.py)
+    "report.link": {"zh": "信息有误？报告问题", "en": "Something wrong? Report it"},
     "fd.share.hint": {
         "zh": "复制下面的链接，发给家人或朋友，打开就能看到这个助餐点：",
         "en": "Copy this link and send it to family or friends; it opens this meal point:",

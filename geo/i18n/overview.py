@@ -38,6 +38,11 @@ STRINGS = {
     "ov.kpi.total.note": {"zh": "全部项目合计；未公布单项投资", "en": "all projects; no per-project figure published"},
     "ov.kpi.meals": {"zh": "显示的助餐点", "en": "Meal points shown"},
     "ov.kpi.covered": {"zh": "有助餐点的街道", "en": "Subdistricts with a meal point"},
+    "ov.kpi.verified": {"zh": "已核实（助餐点位置）", "en": "Verified (meal point positions)"},
+    "ov.kpi.verified.note": {
+        "zh": "有地址或实地测量的位置；其余为示意位置",
+        "en": "an address or a surveyed position; the others are illustrative",
+    },
     # tooltips and legend
     "ov.more": {"zh": " 等（另{n}个）", "en": " and {n} more"},
     # between the names listed in a tooltip ("; " in English: project names may contain commas)

@@ -12,8 +12,9 @@ here too, so ``from geo.maps.base import ...`` keeps working for every page:
 * :mod:`geo.maps.ids`: deterministic element ids (:func:`stable_ids`).
 
 The JavaScript and CSS are files in :mod:`geo.maps.assets` (``controls.js``,
-``map.css``, ``legend.js``, ``legend_update.js``, ``cluster.js``, ``labels.js``); values
-reach them through Jinja's ``tojson``.
+``map.css``, ``legend.js``, ``legend_update.js``, ``cluster.js``, ``meals.js``, ``labels.js``);
+values reach them through Jinja's ``tojson``. :mod:`geo.maps.cache` keeps the scripts of the
+layers every session shares, once per process.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from geo.data import facts
 from geo.data.escape import esc
 from geo.i18n import t
 from geo.maps.assets import VENDOR_URL, read
+from geo.maps.cache import TextRender
 from geo.maps.ids import stable_ids
 from geo.maps.layers import (
     CLUSTER_CSS,
@@ -167,7 +169,7 @@ LOCATE_SVG = (
 )
 
 
-class _Controls(MacroElement):
+class _Controls(TextRender, MacroElement):
     """Full-screen and locate-me buttons, the data attribution and accessible marker names
     (assets/controls.js, written against Leaflet only: no CDN plugin)."""
 
@@ -191,7 +193,7 @@ class _Controls(MacroElement):
         }
 
 
-class AssetCss(MacroElement):
+class AssetCss(TextRender, MacroElement):
     """Style sheets from geo/maps/assets in the map page's head, in the given order."""
 
     _template = Template("""

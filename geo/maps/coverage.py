@@ -26,6 +26,8 @@ from geo.data.escape import esc
 from geo.i18n import t
 from geo.maps.assets import read
 from geo.maps.base import AssetCss, Legend, base_map, basemap_datum, shift_for_display
+from geo.maps.cache import Lru, TextRender
+from geo.maps.layers import display_geojson
 
 HATCH_ID = "jp-hatch"
 NO_DATA = "#cfcfcf"  # the fill of a subdistrict without a value
@@ -54,7 +56,7 @@ class Classes(Protocol):
 # --------------------------------------------------------------------------- constant parts
 
 
-class HatchDefs(MacroElement):
+class HatchDefs(TextRender, MacroElement):
     """An SVG pattern (diagonal hatch) that the gap polygons use as their fill; added to the
     constant base map (its script never changes)."""
 
@@ -84,8 +86,12 @@ def planner_base_map(lang: str, base: str = "blank") -> folium.Map:
 # --------------------------------------------------------------------------- layers
 
 
+#: The coverage map's choropleth and meal-point scripts, per process (geo.maps.cache).
+LAYER_CACHE: Lru[str] = Lru(max_entries=96)
+
+
 def _geojson_str(gdf: gpd.GeoDataFrame) -> str:
-    return gdf.to_json(drop_id=True)
+    return display_geojson(gdf, drop_id=True)
 
 
 def choropleth_layer(

@@ -21,7 +21,7 @@ The script and the CSS are files in :mod:`geo.maps.assets`: ``finder_locate.js``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Protocol
 
 import folium
@@ -35,7 +35,9 @@ from geo.data.names import map_label
 from geo.i18n import t
 from geo.maps.assets import read
 from geo.maps.base import AssetCss, base_map, basemap_datum, meal_svg
-from geo.maps.layers import display_latlon
+from geo.maps.cache import Lru, TextRender, script_layer
+from geo.maps.ids import stable_ids
+from geo.maps.layers import display_geojson, display_latlon
 
 # --------------------------------------------------------------------------- browser location
 
@@ -83,7 +85,7 @@ LINE_COLOR = "#0B57D0"
 LOCATE_JS_FILES = ("finder_wgs_to_gcj.js", "finder_locate.js")
 
 
-class _Locate(MacroElement):
+class _Locate(TextRender, MacroElement):
     """The "my location" button and its message box (assets/finder_locate.js)."""
 
     _template = Template(
@@ -110,23 +112,24 @@ class _Locate(MacroElement):
         }
 
 
-def finder_base_map(
-    lang: str, base: str, elder: bool, subdistricts: gpd.GeoDataFrame | None, meal_points: gpd.GeoDataFrame | None
-) -> folium.Map:
-    """The constant map of the finder page; identical for identical arguments."""
-    datum = basemap_datum(base)
-    gcj = datum == "gcj02"
-    m = base_map(lang, base, locate=False)
-    AssetCss("finder.css", *(["finder_elder.css"] if elder else []), name="FdCss").add_to(m)
-    _Locate(lang, gcj).add_to(m)
+#: The finder's constant layers (outlines, labels, every meal point faintly) by (data key,
+#: language, datum): built once per process, shared by every session.
+BASE_LAYER_CACHE: Lru[str] = Lru(max_entries=16)
+
+
+def _static_layer(
+    lang: str, datum: str, subdistricts: gpd.GeoDataFrame | None, meal_points: gpd.GeoDataFrame | None
+) -> folium.FeatureGroup:
+    """Subdistrict outlines and labels, and every meal point faintly (not interactive)."""
+    fg = folium.FeatureGroup(name="fd_static")
     if subdistricts is not None and len(subdistricts):
         sub = subdistricts[["code", "name_zh", "name_en", "geometry"]]
-        sub = shift_gdf(sub, to="gcj02") if gcj else sub
+        sub = shift_gdf(sub, to="gcj02") if datum == "gcj02" else sub
         folium.GeoJson(
-            sub[["code", "geometry"]].to_json(),
+            display_geojson(sub[["code", "geometry"]]),
             name="fd_subdistricts",
             style_function=lambda _f: {"color": "#455A64", "weight": 1.2, "fillColor": "#B0BEC5", "fillOpacity": 0.06},
-        ).add_to(m)
+        ).add_to(fg)
         for nz, ne, geom in zip(subdistricts["name_zh"], subdistricts["name_en"], subdistricts.geometry):
             p = geom.representative_point()
             text = esc(map_label(nz, ne, lang))
@@ -139,7 +142,7 @@ def finder_base_map(
                     icon_anchor=(45, 8),
                     class_name="jp-icon",
                 ),
-            ).add_to(m)
+            ).add_to(fg)
     if meal_points is not None and len(meal_points):
         for lat, lon in zip(meal_points["lat"], meal_points["lon"]):
             try:
@@ -155,7 +158,39 @@ def finder_base_map(
                     icon_anchor=(8, 8),
                     class_name="jp-icon",
                 ),
-            ).add_to(m)
+            ).add_to(fg)
+    return fg
+
+
+def finder_base_map(
+    lang: str,
+    base: str,
+    elder: bool,
+    subdistricts: gpd.GeoDataFrame | None,
+    meal_points: gpd.GeoDataFrame | None,
+    data_key: Hashable | None = None,
+) -> folium.Map:
+    """The constant map of the finder page; identical for identical arguments. With a
+    ``data_key`` (the dataset's fingerprint) its layers' script is built once per process
+    (:data:`BASE_LAYER_CACHE`)."""
+    datum = basemap_datum(base)
+    gcj = datum == "gcj02"
+    m = base_map(lang, base, locate=False)
+    AssetCss("finder.css", *(["finder_elder.css"] if elder else []), name="FdCss").add_to(m)
+    _Locate(lang, gcj).add_to(m)
+    has_data = (subdistricts is not None and len(subdistricts)) or (meal_points is not None and len(meal_points))
+    if has_data:
+        if data_key is None:
+            layer = _static_layer(lang, datum, subdistricts, meal_points)
+        else:
+            layer = script_layer(
+                BASE_LAYER_CACHE,
+                (data_key, lang, datum),
+                lambda: _static_layer(lang, datum, subdistricts, meal_points),
+                "fd_static",
+            )
+        stable_ids(layer, prefix="fds")
+        layer.add_to(m)
     return m
 
 

@@ -9,12 +9,16 @@ tooltips into innerHTML.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
@@ -28,6 +32,7 @@ from geo.data.names import local_name, map_label
 from geo.data.names import subdistrict_names as names_by_code
 from geo.i18n import t
 from geo.maps.assets import VENDOR_URL, read
+from geo.maps.cache import TextRender
 from geo.maps.popups import district_wide_popup_html, meal_popup_html, project_popup_html
 from geo.maps.symbols import is_verified, project_pin, sector_svg
 
@@ -51,6 +56,20 @@ POPUP_PADDING_TOP_LEFT = (60, 70)
 LABEL_PANE = "shadowPane"
 
 SUBDISTRICT_STYLE = {"color": "#37474F", "weight": 1.5, "fillColor": "#90A4AE", "fillOpacity": 0.08}
+
+
+#: Decimal places of the coordinates drawn (1e-5° ≈ 1.1 m north-south, 0.9 m east-west here):
+#: less than a pixel up to zoom 17 and two at the map's last zoom (18), on boundaries that are
+#: schematic anyway; full precision would double the outlines' bytes on every page run.
+DISPLAY_DIGITS = 5
+
+
+def display_geojson(gdf: gpd.GeoDataFrame, digits: int = DISPLAY_DIGITS, **kw) -> str:
+    """``gdf`` as GeoJSON for drawing, its coordinates rounded to ``digits`` decimals
+    (display only: the data is never changed)."""
+    out = gdf.copy()
+    out.geometry = shapely.transform(out.geometry.values, lambda c: np.round(c, digits))
+    return out.to_json(**kw)
 
 
 def display_latlon(lat: float, lon: float, datum: str = "wgs84") -> tuple[float, float]:
@@ -81,7 +100,7 @@ def subdistrict_layer(
     gdf = gdf[["code", "tip", "geometry"]]
     st = style or SUBDISTRICT_STYLE
     folium.GeoJson(
-        gdf.to_json(),
+        display_geojson(gdf),
         name="subdistricts",
         style_function=lambda f, st=st: (
             st if f["properties"]["code"] != emphasis else {**st, "weight": 4, "color": "#000", "fillOpacity": 0.18}
@@ -111,7 +130,7 @@ def subdistrict_layer(
     return fg
 
 
-class LabelDeclutter(MacroElement):
+class LabelDeclutter(TextRender, MacroElement):
     """Keeps the subdistrict labels readable at every zoom (assets/labels.js): a label
     that a marker would cover, or that would overlap a larger subdistrict's label, is
     hidden until the map zooms in (every name is also in its outline's tooltip). Add it
@@ -227,6 +246,77 @@ def meal_tooltip_html(row: Mapping, lang: str) -> str:
     return f'<span class="jp-approx-tag">{esc(t("map.meal.approx_tag", lang))}</span> {name}'
 
 
+#: Where the HTML of a tooltip or a popup is cut into the pieces :class:`MealPoints` keeps
+#: once: before each block (a division, table, paragraph, heading or link), around the name,
+#: and between a link's address and its parameters; most pieces recur from point to point
+#: (the labels, what is not published, the search terms), only names and positions do not.
+_PIECES = re.compile(
+    r"(?=<(?:div|table|h4|p|a)\b)|(?<=</span> )|(?<=<h4>)|(?=</h4>)|(?=\">)|(?=&amp;)|(?<=href=\")"
+    r"|(?<=center=)|(?<=location=)"
+)
+#: Decimal places of a marker's drawn position (1e-7° ≈ 1 cm).
+POSITION_DIGITS = 7
+
+
+class MealPoints(TextRender, MacroElement):
+    """The meal points of a layer, drawn by assets/meals.js from compact data: per point its
+    id, display position, look and the HTML of its tooltip and popup, built and escaped on
+    the server (:func:`meal_tooltip_html`, :func:`geo.maps.popups.meal_popup_html`) and cut
+    into pieces kept once (a sixth of folium's bytes for one marker, icon, tooltip and popup
+    each). Add it to a feature group or a :class:`MealCluster`."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function(){
+{{ this.js }}
+  jpMeals({{ this._parent.get_name() }}, {{ this.data_json }}, {{ this.opts|tojson }});
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, points: list[tuple[str, float, float, bool, str, str]]):
+        super().__init__()
+        self._name = "MealPoints"
+        self.js = read("meals.js")
+        self.points = points  # (escaped id, lat, lon, approx, tooltip HTML, popup HTML)
+        table: dict[str, int] = {}
+
+        def pieces(html: str) -> list[int]:
+            return [table.setdefault(x, len(table)) for x in _PIECES.split(html) if x]
+
+        rows = [
+            [
+                pid,
+                round(lat, POSITION_DIGITS),
+                round(lon, POSITION_DIGITS),
+                int(approx),
+                pieces(tip),
+                pieces(pop),
+                # the marker's own HTML, whole: drawn by CSS (.jp-meal in assets/map.css)
+                f'<div class="jp-meal" data-id="{pid}"{" data-approx" if approx else ""}></div>',
+            ]
+            for pid, lat, lon, approx, tip, pop in points
+        ]
+        self.data = {"t": list(table), "p": rows}
+        self.data_json = script_json(self.data)
+        self.opts = {"maxWidth": 320, "padTopLeft": list(POPUP_PADDING_TOP_LEFT)}
+
+    @staticmethod
+    def html_of(data: dict, ix: list[int]) -> str:
+        """The HTML a list of piece indexes stands for (what meals.js builds)."""
+        return "".join(data["t"][i] for i in ix)
+
+
+def script_json(value) -> str:
+    """``value`` as JSON for a script block: non-ASCII text as it is (fewer bytes than
+    ``\\uXXXX`` escapes), and ``<``, ``>``, ``&``, ``'`` and the line separators escaped as
+    Jinja's ``tojson`` does, so no text can close the script or become markup."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for ch, rep in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(ch, rep)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 def meal_point_layer(
     meal_points: gpd.GeoDataFrame,
     lang: str,
@@ -237,36 +327,29 @@ def meal_point_layer(
     cluster: bool = False,
     now: datetime | None = None,
 ) -> folium.FeatureGroup:
-    """One marker per meal point: solid where its position is real, hollow and dashed where
-    it is illustrative (``data-approx``). ``subdistrict_names`` ({code: name}) name the
-    subdistrict in the popup; ``seats`` ({code: (lon, lat)}, default the seats in
-    geo.data.facts) centre the popup's nearby search for a point without a real position.
-    With ``cluster=True`` the markers are in a :class:`MealCluster` (the map must load
-    its script: ``base_map(cluster=True)``)."""
+    """One marker per meal point (:class:`MealPoints`): solid where its position is real,
+    hollow and dashed where it is illustrative (``data-approx``). ``subdistrict_names``
+    ({code: name}) name the subdistrict in the popup; ``seats`` ({code: (lon, lat)}, default
+    the seats in geo.data.facts) centre the popup's nearby search for a point without a real
+    position. With ``cluster=True`` the markers are in a :class:`MealCluster` (the map must
+    load its script: ``base_map(cluster=True)``)."""
     fg = folium.FeatureGroup(name=name or t("layer.meal_points", lang))
     parent: folium.FeatureGroup | MealCluster = MealCluster(lang).add_to(fg) if cluster else fg
     names = subdistrict_names or {}
     seat_of = dict(seats) if seats is not None else {c: (s.lon, s.lat) for c, s in facts.SEAT_BY_CODE.items()}
+    points = []
     for _, row in meal_points.iterrows():
         code = str(row["subdistrict_code"])
-        approx = not is_verified(row.get("location_precision"))
-        folium.Marker(
-            display_latlon(row["lat"], row["lon"], datum),
-            # drawn by CSS (.jp-meal in assets/map.css, the same looks as meal_svg): 60 inline
-            # SVGs would cost ≈36 kB per rerun
-            icon=folium.DivIcon(
-                html=f'<div class="jp-meal" data-id="{esc(row["id"])}"{" data-approx" if approx else ""}></div>',
-                icon_size=(26, 26),
-                icon_anchor=(13, 13),
-                class_name="jp-icon",
-            ),
-            tooltip=folium.Tooltip(meal_tooltip_html(row, lang)),
-            popup=folium.Popup(
+        lat, lon = display_latlon(row["lat"], row["lon"], datum)
+        points.append(
+            (
+                esc(row["id"]),
+                lat,
+                lon,
+                not is_verified(row.get("location_precision")),
+                meal_tooltip_html(row, lang),
                 meal_popup_html(row, lang, names.get(code, ""), area=seat_of.get(code), now=now),
-                max_width=320,
-                # clear of the legend's button (top right) and the zoom buttons (top left)
-                auto_pan_padding_top_left=POPUP_PADDING_TOP_LEFT,
-            ),
-            jp_approx=approx,  # read by the cluster's icon (assets/cluster.js)
-        ).add_to(parent)
+            )
+        )
+    MealPoints(points).add_to(parent)
     return fg

@@ -10,10 +10,11 @@ from geo.data import facts
 from geo.data.escape import esc
 from geo.i18n import t
 from geo.maps.assets import read
+from geo.maps.cache import TextRender
 from geo.maps.symbols import cluster_svg, meal_svg, sector_label, sector_svg
 
 
-class Legend(MacroElement):
+class Legend(TextRender, MacroElement):
     """A legend drawn as a Leaflet control (part of the map, not a page element).
 
     It folds behind a "Legend" button (``aria-expanded``); it starts folded when the map
@@ -59,7 +60,7 @@ class Legend(MacroElement):
         }
 
 
-class LegendUpdate(MacroElement):
+class LegendUpdate(TextRender, MacroElement):
     """Fills the legend's dynamic slot; add it to a feature group (it reruns with the group)."""
 
     _template = Template("""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from urllib.parse import urlencode
 
 import pandas as pd
 
@@ -23,6 +24,36 @@ from geo.i18n import join_open, t
 from geo.maps.symbols import is_verified, sector_label, sector_svg
 
 MEAL_FIELDS = ("address", "hours", "phone", "dine_in", "delivery", "price_note")
+
+#: The page where a resident reports a wrong fact about a meal point (pages/report.py).
+REPORT_PAGE = "report"
+
+
+def report_href(point_id: object, lang: str, in_map: bool = False) -> str:
+    """The report page's address for meal point ``point_id``, relative to the page it is on:
+    a page of the app, or (``in_map``) the map's frame, which streamlit-folium serves two
+    levels down (``<app>/component/<name>/index.html``)."""
+    q = urlencode({"point": str(point_id), "lang": lang})
+    return f"{'../../' if in_map else ''}{REPORT_PAGE}?{q}"
+
+
+#: The smallest tap target (px) of a link on a page: 44, and 60 in the elder mode (DESIGN §6).
+TAP_PX = {False: 44, True: 60}
+
+
+def report_link_html(
+    point_id: object, lang: str, in_map: bool = False, cls: str = "jp-report", elder: bool = False
+) -> str:
+    """The link "Something wrong? Report it" for meal point ``point_id``: in the map's frame
+    it opens in the top window (``target="_top"``); on a page, in the same tab, as a tap
+    target of at least :data:`TAP_PX` (the page's style sheets are not the map's, so the
+    size is inline)."""
+    target = "_top" if in_map else "_self"
+    size = "" if in_map else f' style="display:inline-flex;align-items:center;min-height:{TAP_PX[elder]}px"'
+    return (
+        f'<a class="{cls}" data-kind="report" href="{esc(report_href(point_id, lang, in_map))}" '
+        f'target="{target}"{size}>{esc(t("report.link", lang))}</a>'
+    )
 
 
 def _known(v) -> bool:
@@ -119,7 +150,8 @@ def meal_popup_html(
     return (
         f'<div class="jp-popup"><h4>{tag}{esc(local_name(row, lang))}</h4>{open_}'
         f"{directions_html(directions(row, lang, area=area))}<table>{cells}</table>{miss}"
-        f'<div class="muted">{esc(t("popup.precision", lang))}: {esc(t("meal.precision." + prec, lang))}</div></div>'
+        f'<div class="muted">{esc(t("popup.precision", lang))}: {esc(t("meal.precision." + prec, lang))}</div>'
+        f'<div class="jp-report-row">{report_link_html(row.get("id", ""), lang, in_map=True)}</div></div>'
     )
 
 

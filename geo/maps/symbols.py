@@ -12,16 +12,11 @@ same two looks in CSS: ``.jp-meal`` and ``.jp-meal[data-approx]`` in assets/map.
 from __future__ import annotations
 
 from geo.data import facts
-from geo.data.directions import NAVIGABLE
+from geo.data.precision import is_verified as is_verified  # a real position: drawn solid
 from geo.i18n import t
 
 MEAL_COLOR = "#1B5E20"
 MEAL_SYMBOL = "餐"
-
-
-def is_verified(precision: object) -> bool:
-    """Whether a meal point's position is real (drawn solid), from its ``location_precision``."""
-    return precision in NAVIGABLE
 
 
 # one outline per sector in a 28 × 28 box

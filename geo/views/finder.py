@@ -61,6 +61,7 @@ from geo.i18n import join_open, t
 from geo.maps.assets import read
 from geo.maps.base import basemap_datum, meal_svg
 from geo.maps.finder import finder_base_map, result_layer
+from geo.maps.popups import report_link_html
 from geo.views.poster import PRECISION_ORDER, natural_key
 
 K_NEAREST = 5
@@ -819,8 +820,11 @@ def map_view(
     elder: bool,
     subdistricts: gpd.GeoDataFrame | None,
     meal_points: gpd.GeoDataFrame | None,
+    data_key: str | None = None,
 ) -> MapView:
-    """The finder's map; with an answer, centred and zoomed to show the origin and every result."""
+    """The finder's map; with an answer, centred and zoomed to show the origin and every
+    result. ``data_key`` (the dataset's fingerprint) lets the constant layers be built once
+    per process."""
     base = base_or_default(base)
     center = zoom = None
     if answer is not None:
@@ -830,7 +834,7 @@ def map_view(
             clon, clat = wgs84_to_gcj02(clon, clat)
         center = (clat, clon)
     return MapView(
-        finder_base_map(lang, base, elder, subdistricts, meal_points),
+        finder_base_map(lang, base, elder, subdistricts, meal_points, data_key=data_key),
         result_layer(answer, lang, base, elder),
         center,
         zoom,
@@ -955,6 +959,7 @@ def details_html(r: Result, lang: str, elder: bool = False) -> str:
     if unpublished:
         np_ = f"<b>{esc(t('popup.not_published', lang))}</b>"
         rows.append(_row_html(np_, join_open(unpublished, lang), lang, cls="np"))
+    rows.append(f'<div class="fd-report">{report_link_html(r.id, lang, cls="fd-report-a", elder=elder)}</div>')
     return f'<div class="fd-details">{"".join(rows)}</div>'
 
 

@@ -28,12 +28,14 @@ from geo.data.directions import directions
 from geo.data.escape import esc
 from geo.data.names import local_name
 from geo.data.names import subdistrict_names as subdistrict_names  # for the page
+from geo.data.precision import verified_count
 from geo.i18n import join_open, t
 from geo.maps.base import BASEMAPS, DISTRICT_CENTER, base_map, basemap_datum
+from geo.maps.cache import Lru, script_layer
 from geo.maps.ids import stable_ids
 from geo.maps.layers import DISTRICT_WIDE_ANCHOR, display_latlon, meal_point_layer, project_layer, subdistrict_layer
 from geo.maps.legend import LegendUpdate, cluster_legend_row, meal_legend_rows, overview_legend
-from geo.maps.popups import directions_html, figure_texts, open_now
+from geo.maps.popups import directions_html, figure_texts, open_now, report_link_html
 from geo.maps.symbols import is_verified, meal_svg, sector_svg
 
 LAYER_KEYS = ("sub", "proj", "meal")
@@ -378,6 +380,7 @@ class Kpis:
     meals_total: int
     covered_shown: int
     subdistricts_total: int
+    meals_verified_shown: int = 0  # of the meal points shown, those at a real position (geo.data.precision)
 
 
 def kpis(ds, view: View, projects_shown: pd.DataFrame, meals_shown: pd.DataFrame) -> Kpis:
@@ -397,6 +400,7 @@ def kpis(ds, view: View, projects_shown: pd.DataFrame, meals_shown: pd.DataFrame
         meals_total=len(ds.meal_points),
         covered_shown=len(codes & set(ms["subdistrict_code"].astype(str))),
         subdistricts_total=len(codes),
+        meals_verified_shown=verified_count(ms["location_precision"]),
     )
 
 
@@ -416,6 +420,11 @@ def kpi_html(k: Kpis, lang: str) -> str:
         ),
         (f"{k.meals_shown} / {k.meals_total}", t("ov.kpi.meals", lang), ""),
         (f"{k.covered_shown} / {k.subdistricts_total}", t("ov.kpi.covered", lang), ""),
+        (
+            f"{k.meals_verified_shown} / {k.meals_shown}",
+            t("ov.kpi.verified", lang),
+            t("ov.kpi.verified.note", lang),
+        ),
     ]
     items = "".join(
         f'<div class="ovk"><div class="ovk-v">{esc(v)}</div><div class="ovk-l">{esc(lbl)}</div>'
@@ -517,26 +526,78 @@ def seats(subdistricts) -> dict[str, tuple[float, float]]:
     return out
 
 
+# Per process, shared by every session: the layers' scripts by (dataset fingerprint,
+# language, datum, the filters each layer follows). 8 sectors' subsets x 26 subdistricts x
+# a few searches is far more than a crowd uses; the least recently used go first.
+LAYER_CACHE: Lru[str] = Lru(max_entries=192)
+
+
+def _open_key(meals: pd.DataFrame, lang: str) -> tuple:
+    """What the meal popups say about opening now (it changes with the clock): part of their key."""
+    if "hours" not in meals.columns:
+        return ()
+    return tuple(open_now(h, lang) for h in meals["hours"] if isinstance(h, str) and h.strip())
+
+
 def map_layers(
     ds, view: View, projects_shown: pd.DataFrame, meals_shown: pd.DataFrame, scope: Scope, lang: str
 ) -> tuple[list[folium.FeatureGroup], list[tuple[str, float, float]]]:
     """The feature groups of the view (for ``st_folium(feature_group_to_add=...)``), the
     last one carrying the legend's dynamic part, with stable element ids (the same script
-    for the same view: no re-render on reruns); and the clickable marker positions."""
+    for the same view: no re-render on reruns); and the clickable marker positions.
+
+    Each layer's script is built once per process for its key (:data:`LAYER_CACHE`):
+    the dataset's fingerprint, the language, the datum and the filters it follows."""
     proj_disp, meal_disp = display_frames(projects_shown, meals_shown)
     positions = marker_positions(proj_disp, meal_disp, view)
     datum = basemap_datum(view.base)
-    groups = []
+    fp = ds.fingerprint
+    filt = (tuple(view.sectors), view.subdistrict, view.query)
+    groups: list[folium.FeatureGroup] = []
     if "sub" in view.layers:
-        tips = subdistrict_tooltips(ds, projects_shown, meals_shown, view, lang)
-        groups.append(subdistrict_layer(ds.subdistricts, lang, datum, tooltips=tips, emphasis=view.subdistrict))
-    if "proj" in view.layers:
-        groups.append(project_layer(proj_disp, lang, datum))
-    if "meal" in view.layers:
-        names = subdistrict_names(ds.subdistricts, lang)
         groups.append(
-            meal_point_layer(
-                meal_disp, lang, datum, subdistrict_names=names, seats=seats(ds.subdistricts), cluster=True
+            script_layer(
+                LAYER_CACHE,
+                ("sub", fp, lang, datum, filt, tuple(view.layers)),
+                lambda: subdistrict_layer(
+                    ds.subdistricts,
+                    lang,
+                    datum,
+                    tooltips=subdistrict_tooltips(ds, projects_shown, meals_shown, view, lang),
+                    emphasis=view.subdistrict,
+                ),
+                "subdistricts",
+            )
+        )
+    if "proj" in view.layers:
+        groups.append(
+            script_layer(
+                LAYER_CACHE, ("proj", fp, lang, datum, filt), lambda: project_layer(proj_disp, lang, datum), "projects"
+            )
+        )
+    if "meal" in view.layers:
+        groups.append(
+            script_layer(
+                LAYER_CACHE,
+                (
+                    "meal",
+                    fp,
+                    lang,
+                    datum,
+                    view.subdistrict,
+                    view.query,
+                    tuple(meal_disp["lat"]),
+                    _open_key(meals_shown, lang),
+                ),
+                lambda: meal_point_layer(
+                    meal_disp,
+                    lang,
+                    datum,
+                    subdistrict_names=subdistrict_names(ds.subdistricts, lang),
+                    seats=seats(ds.subdistricts),
+                    cluster=True,
+                ),
+                "meal_points",
             )
         )
     if not groups:
@@ -712,7 +773,8 @@ def meal_details_html(row, ds, lang: str) -> str:
     open_ = f'<p class="ovd-open">{esc(status)}</p>' if status else ""
     return (
         f'<div class="ovd"><div class="ovd-kind">{meal_svg(22, approx=approx)} {tag}{esc(t("ov.d.meal", lang))}</div>'
-        f'<h3 class="ovd-h">{esc(local_name(row, lang))}</h3>{open_}{ways}{_dl(rows)}</div>'
+        f'<h3 class="ovd-h">{esc(local_name(row, lang))}</h3>{open_}{ways}{_dl(rows)}'
+        f'<p class="ovd-report">{report_link_html(row["id"], lang)}</p></div>'
     )
 
 

@@ -18,7 +18,8 @@ from geo.data.names import local_name, name_column
 from geo.data.names import subdistrict_names as subdistrict_names  # for the page
 from geo.data.schema import FIGURE_FIELDS
 from geo.i18n import join_open, t
-from geo.maps.base import base_map
+from geo.maps.base import base_map, stable_ids
+from geo.maps.cache import Lru, script_layer
 from geo.maps.layers import project_layer, subdistrict_layer
 
 PRECISIONS = ("site", "subdistrict", "district")
@@ -151,17 +152,20 @@ def footprint(row, subdistricts: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, bo
     return subdistricts[subdistricts["code"].isin(codes)], False
 
 
-def footprint_map(row, subdistricts: gpd.GeoDataFrame, lang: str) -> folium.Map:
-    """A small map: every subdistrict faint, the footprint highlighted, the project's
-    point if it has one; zoomed to the footprint."""
+#: The footprint maps' layers by (data key, language, project), once per process.
+FOOTPRINT_CACHE: Lru[str] = Lru(max_entries=128)
+
+
+def _footprint_layers(row, subdistricts: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
+    """Every subdistrict faint, the footprint highlighted, the project's point if it has one."""
     fp, wide = footprint(row, subdistricts)
-    m = base_map(lang, "blank", locate=False)
+    fg = folium.FeatureGroup(name="pj_footprint")
     subdistrict_layer(
         subdistricts,
         lang,
         labels=False,
         style={"color": "#90A4AE", "weight": 1, "fillColor": "#CFD8DC", "fillOpacity": 0.15},
-    ).add_to(m)
+    ).add_to(fg)
     color = facts.SECTOR_BY_KEY[row["sector"]].color if row["sector"] in facts.SECTOR_BY_KEY else "#333"
     name = t("pj.map.footprint_wide" if wide else "pj.map.footprint", lang)
     subdistrict_layer(
@@ -170,10 +174,26 @@ def footprint_map(row, subdistricts: gpd.GeoDataFrame, lang: str) -> folium.Map:
         labels=not wide,
         name=name,
         style={"color": "#000", "weight": 3, "fillColor": color, "fillOpacity": 0.35},
-    ).add_to(m)
+    ).add_to(fg)
     if pd.notna(row.get("lat")) and pd.notna(row.get("lon")):
         one = gpd.GeoDataFrame([row], geometry=[shapely.Point(row["lon"], row["lat"])], crs=4326)
-        project_layer(one, lang).add_to(m)
+        project_layer(one, lang).add_to(fg)
+    return fg
+
+
+def footprint_map(row, subdistricts: gpd.GeoDataFrame, lang: str, data_key: str | None = None) -> folium.Map:
+    """A small map: every subdistrict faint, the footprint highlighted, the project's
+    point if it has one; zoomed to the footprint. With a ``data_key`` (the dataset's
+    fingerprint) its layers' script is built once per process (:data:`FOOTPRINT_CACHE`)."""
+    fp, _wide = footprint(row, subdistricts)
+    m = base_map(lang, "blank", locate=False)
+    if data_key is None:
+        layers: folium.FeatureGroup = _footprint_layers(row, subdistricts, lang)
+    else:
+        key = (data_key, lang, str(row["id"]))
+        layers = script_layer(FOOTPRINT_CACHE, key, lambda: _footprint_layers(row, subdistricts, lang), "pj_footprint")
+    stable_ids(layers, prefix="pjf")
+    layers.add_to(m)
     b = fp.total_bounds
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     return m

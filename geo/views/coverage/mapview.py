@@ -14,6 +14,7 @@ from geo.core import sites
 from geo.i18n import t
 from geo.maps import coverage as mp
 from geo.maps.base import LegendUpdate, stable_ids
+from geo.maps.cache import script_layer
 from geo.views.coverage.classes import Choropleth, legend_html, tooltips
 from geo.views.coverage.exports import export_map_html
 from geo.views.coverage.state import PlannerState
@@ -35,17 +36,53 @@ class MapContent:
     delta: pd.Series | None = None
     gap: str | None = ""
     suggestion: sites.SiteSuggestion | None = None
+    data_key: str = ""  # the data's fingerprint: the choropleth and meal layers are built once per process
 
     def layers(self) -> list[folium.FeatureGroup]:
-        """New feature groups (each call builds them again)."""
+        """New feature groups (each call builds them again; with a ``data_key`` the
+        choropleth's and the meal points' scripts come from :data:`geo.maps.coverage.LAYER_CACHE`)."""
         view, lang = self.state.view, self.lang
-        groups = [
-            mp.choropleth_layer(self.subdistricts, self.ch, tooltips(self.ch, self.nm, lang, self.delta), view.base)
-        ]
+        tips = tooltips(self.ch, self.nm, lang, self.delta)
+        if self.data_key:
+            key = (
+                "choropleth",
+                self.data_key,
+                view.base,
+                tuple(sorted(tips.items())),
+                tuple(self.ch.colors.astype(str).items()),
+                tuple(self.ch.underserved.astype(bool).items()),
+            )
+            groups: list[folium.FeatureGroup] = [
+                script_layer(
+                    mp.LAYER_CACHE,
+                    key,
+                    lambda: mp.choropleth_layer(self.subdistricts, self.ch, tips, view.base),
+                    "choropleth",
+                )
+            ]
+        else:
+            groups = [mp.choropleth_layer(self.subdistricts, self.ch, tips, view.base)]
         if self.state.show_gap:
-            groups.append(mp.gap_layer(self.gap, view.base))
+            if self.data_key and self.gap:
+                groups.append(
+                    script_layer(
+                        mp.LAYER_CACHE, ("gap", view.base, self.gap), lambda: mp.gap_layer(self.gap, view.base), "gap"
+                    )
+                )
+            else:
+                groups.append(mp.gap_layer(self.gap, view.base))
         if self.state.show_points:
-            groups.append(mp.meal_layer(self.points, lang, view.base, self.nm))
+            if self.data_key:
+                groups.append(
+                    script_layer(
+                        mp.LAYER_CACHE,
+                        ("meal", self.data_key, lang, view.base),
+                        lambda: mp.meal_layer(self.points, lang, view.base, self.nm),
+                        "meal",
+                    )
+                )
+            else:
+                groups.append(mp.meal_layer(self.points, lang, view.base, self.nm))
         if self.suggestion is not None:
             groups.append(mp.suggestion_layer(self.suggestion.sites, view, lang, self.nm))
         groups.append(mp.whatif_layer(self.state.whatif, view, lang))

@@ -4,18 +4,21 @@ legend and controls, and their JavaScript and CSS asset files (no browser)."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
 from pathlib import Path
 
 import folium
+import geopandas as gpd
 import pytest
 
 from geo.core.datum import wgs84_to_gcj02
 from geo.data import facts
 from geo.data.escape import esc
 from geo.data.loader import load_bundled
+from geo.i18n import t
 from geo.maps import finder as fm
 from geo.maps import popups
 from geo.maps.assets import VENDOR_URL, read
@@ -99,6 +102,17 @@ def test_project_layer_one_marker_per_located_and_labelled_anchor(ds):
             assert s.color in h and s.symbol in h
 
 
+def meal_data(group) -> dict:
+    """The data the meal layer's script draws (geo.maps.layers.MealPoints), as the browser reads it."""
+    (h,) = re.findall(r"jpMeals\(\w+, (\{.*?\}), \{", render(group.add_to(base_map("zh", "blank", cluster=True))))
+    return json.loads(h)
+
+
+def meal_html(data: dict, row: list, which: int) -> str:
+    """A point's tooltip (which=4) or popup (5) as meals.js builds it."""
+    return "".join(data["t"][i] for i in row[which])
+
+
 def test_layers_shift_to_gcj02_for_display_only(ds):
     before = ds.meal_points[["lat", "lon"]].copy()
     m = base_map("zh", "amap")
@@ -107,7 +121,9 @@ def test_layers_shift_to_gcj02_for_display_only(ds):
     h = render(m)
     r = ds.meal_points.iloc[0]
     lon_g, lat_g = wgs84_to_gcj02(r["lon"], r["lat"])
-    assert f"[{lat_g}, {lon_g}]" in h and f"[{r['lat']}, {r['lon']}]" not in h
+    (row,) = meal_data(meal_point_layer(ds.meal_points.iloc[:1], "zh", "gcj02"))["p"]
+    assert abs(row[1] - lat_g) < 1e-6 and abs(row[2] - lon_g) < 1e-6  # drawn shifted (to 1 cm)
+    assert abs(row[1] - r["lat"]) > 1e-4
     lon_a, lat_a = wgs84_to_gcj02(DISTRICT_WIDE_ANCHOR[1], DISTRICT_WIDE_ANCHOR[0])
     assert f"[{lat_a}, {lon_a}]" in h
     assert ds.meal_points[["lat", "lon"]].equals(before)  # the data is never stored shifted
@@ -140,6 +156,13 @@ def test_popups_escape_hostile_names(ds):
     assert "<img" not in h and "${alert" not in h and "alert(1)`" not in h
     assert "<script>alert" not in h and "</script><script>alert" not in h
     assert "&lt;img src=x onerror=alert(1)&gt;" in h
+    # the meal points' tooltips and popups, as their script builds them: escaped text, never markup
+    data = meal_data(meal_point_layer(meals, "zh", subdistrict_names={c: HOSTILE for c in ds.subdistricts["code"]}))
+    assert len(data["p"]) == len(meals)
+    for row in data["p"]:
+        for which in (4, 5):
+            html = meal_html(data, row, which)
+            assert "&lt;img src=x onerror=alert(1)&gt;" in html and "<img" not in html and "<script" not in html
 
 
 def test_legend_is_collapsible_and_dynamic():
@@ -209,7 +232,7 @@ def test_names_other_modules_use_stay_importable_from_base():
     assert base.meal_svg is symbols.meal_svg and base.sector_svg is symbols.sector_svg
 
 
-@pytest.mark.parametrize("module", ["base", "ids", "layers", "legend", "popups", "symbols"])
+@pytest.mark.parametrize("module", ["base", "cache", "ids", "layers", "legend", "popups", "symbols"])
 def test_no_javascript_or_css_in_python(module):
     src = (MAPS / f"{module}.py").read_text(encoding="utf-8")
     for marker in ("L.DomUtil", "L.Control", "DomEvent", "classList", "querySelector", "setAttribute"):
@@ -217,7 +240,9 @@ def test_no_javascript_or_css_in_python(module):
     assert not re.search(r"[.#][\w-]+ *\{ *[\w-]+ *:", src), module  # a CSS rule: likewise
 
 
-@pytest.mark.parametrize("name", ["controls.js", "legend.js", "legend_update.js", "cluster.js", "labels.js", "map.css"])
+@pytest.mark.parametrize(
+    "name", ["controls.js", "legend.js", "legend_update.js", "cluster.js", "meals.js", "labels.js", "map.css"]
+)
 def test_asset_files_are_plain_javascript_and_css(name):
     text = read(name)
     assert text.strip()
@@ -320,20 +345,25 @@ def test_meal_symbols_differ_by_shape_not_only_colour():
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_meal_markers_solid_or_hollow_with_a_tag_by_precision(mixed, lang):
-    m = base_map(lang, "blank")
-    meal_point_layer(mixed, lang).add_to(m)
-    h = render(m)
+    data = meal_data(meal_point_layer(mixed, lang))
     approx = int((~mixed["location_precision"].map(is_verified)).sum())
-    assert h.count('class=\\"jp-meal\\"') == len(mixed)  # the class the app tests count stays whole
-    assert h.count("data-approx") - read("map.css").count("data-approx") == approx
-    assert 'data-id=\\"M01\\" data-approx' not in h and 'data-id=\\"M03\\" data-approx' in h
+    # one marker per point (meals.js draws each as <div class="jp-meal" data-id=...[ data-approx]>)
+    assert [r[0] for r in data["p"]] == list(mixed["id"])
+    assert sum(r[3] for r in data["p"]) == approx
+    looks = {r[0]: r[3] for r in data["p"]}
+    assert looks["M01"] == 0 and looks["M03"] == 1
+    assert data["p"][0][6] == '<div class="jp-meal" data-id="M01"></div>'  # its marker: the class stays whole
+    assert data["p"][2][6] == '<div class="jp-meal" data-id="M03" data-approx></div>'
+    assert "html: p[6]" in read("meals.js")
+    assert meal_html(data, data["p"][2], 4) == meal_tooltip_html(_row(mixed, data["p"][2][0]), lang)
     tag = {"zh": "示意", "en": "approx."}[lang]
     assert f'<span class="jp-approx-tag">{tag}</span>' in meal_tooltip_html(_row(mixed, "M03"), lang)
     assert "jp-approx-tag" not in meal_tooltip_html(_row(mixed, "M01"), lang)
 
 
 def _links(html: str) -> list[str]:
-    return re.findall(r'href="([^"]+)"', html)
+    """The ways to a meal point (the report link is not one)."""
+    return [u for u in re.findall(r'href="([^"]+)"', html) if "report?" not in u]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -359,6 +389,18 @@ def test_meal_popups_take_their_ways_from_the_directions_rule(mixed, lang):
     named = meal_popup_html(_row(mixed, "M28"), lang)
     assert any("keyword=%E7%9F%B3%E5%9F%8E" in u for u in _links(named)) and "tel:12345" in _links(named)
     assert not any("navigation" in u or "center=" in u for u in _links(named))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_meal_popups_link_to_the_report_page_in_the_top_window(mixed, lang):
+    h = meal_popup_html(_row(mixed, "M01"), lang)
+    (a,) = re.findall(r'<a class="jp-report"[^>]*>[^<]*</a>', h)
+    # the popup is inside the map's frame (<app>/component/<name>/index.html): up two levels, in the top window
+    assert f'href="../../report?point=M01&amp;lang={lang}"' in a and 'target="_top"' in a
+    assert t("report.link", lang) in a
+    hostile = dict(_row(mixed, "M01"), id='x"&<b>')
+    a = re.findall(r'<a class="jp-report"[^>]*>', meal_popup_html(hostile, lang))[0]
+    assert "point=x%22%26%3Cb%3E" in a and "<b>" not in a
 
 
 def test_directions_html_escapes_and_orders_the_links(mixed):
@@ -399,9 +441,12 @@ def test_meal_points_cluster_with_the_app_served_plugin(mixed):
     assert opts == {"radius": CLUSTER_RADIUS_PX, "label": "{n} 个助餐点，点按放大"}
     cluster = next(c for c in fg._children.values() if isinstance(c, MealCluster))
     name = cluster.get_name()
-    assert h.count(f").addTo({name});") == len(mixed)  # every marker is in the cluster group
+    (data,) = [json.loads(x) for x in re.findall(rf"jpMeals\({name}, (\{{.*?\}}), \{{", h)]
+    assert len(data["p"]) == len(mixed)  # every marker is in the cluster group
     assert f"{name}.addTo({fg.get_name()});" in h  # and the group in the feature group, after them
-    assert h.count('"jpApprox": true') == int((~mixed["location_precision"].map(is_verified)).sum())
+    # the cluster's icon counts the points whose position is not real (option jpApprox)
+    assert sum(r[3] for r in data["p"]) == int((~mixed["location_precision"].map(is_verified)).sum())
+    assert "jpApprox: approx" in read("meals.js") and "options.jpApprox" in read("cluster.js")
     assert f'"maxZoom": {MAX_ZOOM}' in h  # the plugin needs the map's own maximum zoom
     assert "markercluster" not in render(base_map("zh", "blank"))  # other maps do not load it
 
@@ -461,3 +506,59 @@ def test_legend_explains_both_meal_looks_and_the_clusters():
     assert all(" off" in r for r in meal_legend_rows("zh", verified=0, approx=60, on=False))
     static = overview_legend("zh")
     assert "位置已核实" in static.body and "示意位置" in static.body
+
+
+def test_display_geojson_rounds_for_drawing_only(ds):
+    from geo.maps.layers import DISPLAY_DIGITS, display_geojson
+
+    sub = shift_for_display(ds.subdistricts[["code", "geometry"]], "amap")  # shifted: full-precision floats
+    before = sub.geometry.copy()
+    text = display_geojson(sub)
+    coords = [float(x) for x in re.findall(r"-?\d+\.\d+", text)]
+    assert coords and all(round(c, DISPLAY_DIGITS) == c for c in coords)
+    assert len(text) < 0.7 * len(sub.to_json())  # fewer bytes on every page run
+    drawn = gpd.read_file(io.StringIO(text)).set_crs(4326, allow_override=True)
+    # faithful: no vertex moves by more than the rounding (≈1 m), the data itself unchanged
+    assert max(a.hausdorff_distance(b) for a, b in zip(drawn.geometry, sub.geometry)) <= 10**-DISPLAY_DIGITS
+    assert sub.geometry.equals(before)
+
+
+def test_cached_layers_draw_what_the_folium_layer_draws(ds):
+    """A ScriptLayer (geo.maps.cache) runs the script of the folium layer it was built from,
+    with the layer as ``group``; the cache returns it for the same key and is bounded."""
+    from geo.maps.cache import Lru, ScriptLayer, group_script, script_layer
+
+    built = []
+
+    def build():
+        built.append(1)
+        return meal_point_layer(ds.meal_points.iloc[:3], "zh")
+
+    cache: Lru[str] = Lru(max_entries=2)
+    a = script_layer(cache, ("k", 1), build, "meals")
+    b = script_layer(cache, ("k", 1), build, "meals")
+    assert isinstance(a, ScriptLayer) and a.body == b.body and len(built) == 1
+    for k in range(2, 5):
+        script_layer(cache, ("k", k), build, "meals")
+    assert len(cache) == 2 and len(built) == 4  # least recently used entries dropped
+    body = group_script(meal_point_layer(ds.meal_points.iloc[:3], "zh"))
+    assert body.count("jpMeals(group, ") == 1 and "map_" not in body
+    m = base_map("zh", "blank")
+    a.add_to(m)
+    html = m.get_root().render()
+    (data,) = [json.loads(x) for x in re.findall(r"jpMeals\(group, (\{.*?\}), \{", html)]
+    assert [r[0] for r in data["p"]] == list(ds.meal_points["id"].iloc[:3])
+    assert re.search(r"\}\)\(feature_group_\w+, map_\w+\);", html)  # run with its group and its map
+
+
+def test_meal_points_data_rebuilds_the_escaped_html_and_is_script_safe(ds):
+    from geo.maps.layers import MealPoints, script_json
+
+    tip, pop = f"<b>{esc(HOSTILE)}</b>", meal_popup_html(ds.meal_points.iloc[0], "zh", HOSTILE)
+    mp = MealPoints([("M01", 39.1, 121.7, True, tip, pop), ("M02", 39.2, 121.8, False, tip, pop)])
+    for row in mp.data["p"]:
+        assert MealPoints.html_of(mp.data, row[4]) == tip and MealPoints.html_of(mp.data, row[5]) == pop
+    assert len(mp.data["t"]) < len(mp.data["p"][0][5])  # pieces shared between the points
+    text = script_json({"x": "</script><script>alert('1')</script> & \u2028 金"})
+    assert "<" not in text and ">" not in text and "&" not in text and "'" not in text and "\u2028" not in text
+    assert "金" in text and json.loads(text)["x"].startswith("</script>")

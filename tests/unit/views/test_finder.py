@@ -486,6 +486,13 @@ def test_card_details_tel_and_not_published(monkeypatch):
     assert "<div><b>Hours</b>: 11:00-13:00</div>" in en
     # the elder mode lists the essentials only
     assert "类型" not in fd.details_html(r1, "zh", elder=True)
+    # last, the link to report a wrong fact about this point (pages/report.py), in the same tab
+    assert zh.endswith(
+        '<div class="fd-report"><a class="fd-report-a" data-kind="report" href="report?point=P1&amp;lang=zh" '
+        'target="_self" style="display:inline-flex;align-items:center;min-height:44px">信息有误？报告问题</a></div></div>'
+    )
+    assert 'href="report?point=P1&amp;lang=en"' in en and "Something wrong? Report it" in en
+    assert "min-height:60px" in fd.details_html(r1, "zh", elder=True)  # a large tap target in the elder mode
 
 
 def test_results_heading_origin_and_notes(ds):

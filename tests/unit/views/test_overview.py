@@ -3,6 +3,7 @@ HTML) as plain Python, and the page itself through AppTest."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -137,6 +138,26 @@ def test_kpis_bundled(ds, scope):
     html = ov.kpi_html(k, "zh")
     assert "33.88亿元" in html and "30 / 30" in html and "25 / 25" in html
     assert "33.88" in ov.kpi_html(k, "en")
+    # no bundled meal point is at a verified position (the report published no addresses)
+    assert k.meals_verified_shown == 0 and "0 / 60" in html and "已核实" in html
+
+
+def test_kpis_count_the_verified_positions_shown(ds, scope):
+    meals = ds.meal_points.copy()
+    meals.loc[meals.index[:3], "location_precision"] = ["address", "surveyed", "subdistrict"]
+    mine = ds.replace("meal_points", meals, "meals.csv")
+    v = scope.default_view()
+    k = ov.kpis(mine, v, ov.filter_projects(mine.projects, v), ov.filter_meal_points(mine.meal_points, v))
+    assert (k.meals_verified_shown, k.meals_shown) == (2, 60)
+    html = ov.kpi_html(k, "en")
+    assert "2 / 60" in html and "Verified" in html
+    sub = str(meals["subdistrict_code"].iloc[0])
+    v = v.with_(subdistrict=sub)
+    k = ov.kpis(mine, v, ov.filter_projects(mine.projects, v), ov.filter_meal_points(mine.meal_points, v))
+    shown = meals[meals["subdistrict_code"].astype(str) == sub]
+    assert k.meals_verified_shown == int(shown["location_precision"].isin(["address", "surveyed"]).sum())
+    k = ov.kpis(mine, v.with_(layers=("sub",)), mine.projects.iloc[0:0], mine.meal_points.iloc[0:0])
+    assert k.meals_verified_shown == 0
 
 
 def test_kpis_follow_filters_and_layers(ds, scope):
@@ -537,7 +558,8 @@ def test_page_pick_list_selects_and_clears(ds):
 
 
 def _hrefs(html: str) -> list[str]:
-    return re.findall(r'href="([^"]+)"', html)
+    """The ways to a meal point (the report link is not one)."""
+    return [u for u in re.findall(r'href="([^"]+)"', html) if "report?" not in u]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -563,6 +585,16 @@ def test_details_give_the_ways_to_a_meal_point_by_its_precision(ds, scope, lang)
     h = ov.details_html("m:M03", real, real.projects, real.meal_points, v, lang)
     assert any("uri.amap.com/navigation" in u for u in _hrefs(h)) and "ovd-dir-why" not in h
     assert "stroke-dasharray" not in h
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_meal_details_link_to_the_report_page(ds, scope, lang):
+    h = ov.details_html("m:M03", ds, ds.projects, ds.meal_points, scope.default_view(), lang)
+    (a,) = re.findall(r'<a class="jp-report"[^>]*>[^<]*</a>', h)
+    assert f'href="report?point=M03&amp;lang={lang}"' in a and 'target="_self"' in a
+    assert {"zh": "信息有误？报告问题", "en": "Something wrong? Report it"}[lang] in a
+    # a project has no report link
+    assert "report?" not in ov.details_html("p:P01", ds, ds.projects, ds.meal_points, scope.default_view(), lang)
 
 
 def test_seats_come_from_the_layer_then_the_facts(ds):
@@ -591,13 +623,16 @@ def test_legend_counts_checked_and_illustrative_meal_points(ds, scope):
 
 
 def test_the_overview_map_clusters_its_meal_points(ds, scope):
-    from geo.maps.layers import MealCluster
-
     v = scope.default_view()
     h = ov.map_base(v, "zh").get_root().render()
     assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in h
     pr, me = ov.filter_projects(ds.projects, v), ov.filter_meal_points(ds.meal_points, v)
     groups, _ = ov.map_layers(ds, v, pr, me, scope, "zh")
-    meal = groups[-1]
-    clusters = [c for c in meal._children.values() if isinstance(c, MealCluster)]
-    assert len(clusters) == 1 and len(clusters[0]._children) == len(me)
+    # the meal layer's script (built once per process, geo.maps.cache): one cluster, holding every meal point
+    m = ov.map_base(v, "zh")
+    groups[-1].add_to(m)
+    script = m.get_root().render()
+    (cluster,) = re.findall(r"var (\w+) = \(function\(\)\{\s*// Meal points clustered", script)
+    assert cluster.startswith("meal_cluster")
+    (data,) = [json.loads(x) for x in re.findall(rf"jpMeals\({cluster}, (\{{.*?\}}), \{{", script)]
+    assert [r[0] for r in data["p"]] == list(me["id"]) and len(me) > 1
