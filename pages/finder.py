@@ -40,8 +40,9 @@ def _app_base() -> str | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _bundled_poster(code: str, lg: str, url: str) -> bytes:
-    """The poster of the bundled data (the same for every session), per (code, language, link)."""
+def _shared_poster(code: str, lg: str, url: str, fingerprint: str) -> bytes:
+    """The poster of the shared data (the same for every session), per (code, language, link)
+    and published version (its fingerprint: a publish makes new posters)."""
     return poster.subdistrict_poster_pdf(state.bundled_dataset(), code, lg, url)
 
 
@@ -62,10 +63,10 @@ def _draw(card: fd.Card, app_base: str | None) -> None:
 
 
 def _poster(code: str, lg: str, url: str) -> bytes:
-    """The poster of the data in use: shared cache for the bundled data; an upload's poster is
+    """The poster of the data in use: shared cache for the shared data; an upload's poster is
     kept in this session only (it must never reach another user)."""
     if ds.is_shared:
-        return _bundled_poster(code, lg, url)
+        return _shared_poster(code, lg, url, ds.fingerprint)
     key = (code, lg, url, id(ds.meal_points), id(ds.subdistricts))
     mine = st.session_state.setdefault("fd_posters", {})
     if key not in mine:

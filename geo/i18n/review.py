@@ -61,8 +61,8 @@ STRINGS = {
     "rv.rp.coords": {"zh": "或者输入坐标", "en": "Or type coordinates"},
     "rv.rp.text": {"zh": "补充说明（选填，最多 {n} 字）", "en": "A short note (optional, at most {n} characters)"},
     "rv.rp.text.placeholder": {
-        "zh": "例如：已搬到对面楼一层；中午 11 点开门",
-        "en": "e.g. moved to the ground floor across the street; opens at 11",
+        "zh": "例如：改到 11 点开门",
+        "en": "e.g. opens at 11 now",
     },
     "rv.rp.submit": {"zh": "提交报告", "en": "Send the report"},
     "rv.rp.sending": {"zh": "正在提交报告…", "en": "Sending the report…"},

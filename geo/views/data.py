@@ -7,7 +7,9 @@ an accepted upload in the session (ui.state.set_upload). Nothing is written to d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import geopandas as gpd
 import pandas as pd
@@ -77,8 +79,11 @@ def is_point_layer(key: str) -> bool:
 
 @dataclass(frozen=True)
 class Download:
+    """One download button. ``data`` makes the file when the user clicks (Streamlit runs a
+    callable only then), so a page run builds no export and a session holds no file."""
+
     label: str
-    data: bytes
+    data: Callable[[], bytes]
     file_name: str
     mime: str
     key: str  # the widget key
@@ -89,7 +94,7 @@ def downloads(gdf: gpd.GeoDataFrame, key: str, lang: str) -> list[Download]:
     out = [
         Download(
             t(f"dt.download.{fmt}", lang),
-            export.export(gdf, key, fmt),
+            partial(export.export, gdf, key, fmt),
             export.filename(key, fmt),
             export.MIME[fmt],
             f"dt_dl_{key}_{fmt}",
@@ -99,7 +104,7 @@ def downloads(gdf: gpd.GeoDataFrame, key: str, lang: str) -> list[Download]:
     out.append(
         Download(
             t("dt.download.template", lang),
-            export.template_csv(key),
+            partial(export.template_csv, key),
             export.filename(key, "csv", template=True),
             "text/csv",
             f"dt_tpl_{key}",
