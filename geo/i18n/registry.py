@@ -85,6 +85,10 @@ STRINGS = {
             "other": "the edit did not pass validation ({n} errors)",
         },
     },
+    "reg.err.publish_invalid": {
+        "zh": "没有发布：发布后 {layer} 数据将无法通过校验（{first}）。请先修改相关记录。",
+        "en": "not published: the {layer} would no longer pass validation ({first}). Change the records concerned first.",
+    },
     "reg.err.published_invalid": {
         "zh": "已发布的 {layer} 数据未通过校验：{first}",
         "en": "the published {layer} do not pass validation: {first}",

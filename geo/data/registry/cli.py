@@ -28,6 +28,14 @@ if TYPE_CHECKING:
     from geo.data.registry.types import ChangeSet
 
 
+def os_user() -> str:
+    """Who runs the command, when ``--by`` does not say: the operating-system user."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
 def add_parser(sub: Any) -> None:
     """Add the ``registry`` command and its sub-commands to ``python -m geo``."""
     p = sub.add_parser("registry", help="the registry database: init, status, export, import, history, ...")
@@ -51,17 +59,17 @@ def add_parser(sub: Any) -> None:
     i.add_argument("--publish", action="store_true")
     pub = add("publish", help="publish a proposed change set")
     pub.add_argument("changeset", type=int)
-    pub.add_argument("--by", required=True)
+    pub.add_argument("--by", help="who publishes (default: the operating-system user)")
     h = add("history", help="published change sets, newest first")
     h.add_argument("--point", help="only those that changed this record (e.g. M01)")
     h.add_argument("--limit", type=int, default=50)
     r = add("revert", help="publish a change set that undoes CHANGESET")
     r.add_argument("changeset", type=int)
-    r.add_argument("--by", required=True)
+    r.add_argument("--by", help="who reverts (default: the operating-system user)")
     r.add_argument("--note", default="")
     rr = add("restore", help="load an export into an empty registry")
     rr.add_argument("dir")
-    rr.add_argument("--by", required=True)
+    rr.add_argument("--by", help="who restores (default: the operating-system user)")
     a = add("add-editor", help="create a local editor (password from the terminal or stdin)")
     a.add_argument("name")
     a.add_argument("--publisher", action="store_true")
@@ -127,7 +135,7 @@ def _act(reg: Registry, args: argparse.Namespace) -> int:
     from geo.data.registry.types import Actor
 
     lang = args.lang
-    cli = Actor(getattr(args, "by", None) or "cli", True, True, "cli")
+    cli = Actor(getattr(args, "by", None) or os_user(), True, True, "cli")
     act = args.action
     if act == "restore":
         cs = reg.restore(Path(args.dir), cli)

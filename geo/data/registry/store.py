@@ -302,8 +302,40 @@ def _propose(
     return cs_id
 
 
+def _live_rows(conn: Connection) -> Sequence[Any]:
+    """Every published record (layer, doc, geometry), in layer and file order."""
+    return conn.execute(
+        select(RecordRow.layer, RecordRow.doc, RecordRow.geometry)
+        .where(RecordRow.deleted.is_(False))
+        .order_by(RecordRow.layer, RecordRow.seq)
+    ).all()
+
+
+def dataset_of(rows: Sequence[Any]) -> Dataset:
+    """The published layers as a Dataset, read through the same validator as an upload
+    (subdistricts first: the points are checked against them); RegistryError
+    ``reg.err.published_invalid`` when they do not pass."""
+    by_layer: dict[str, list[tuple[Doc, str | None]]] = {k: [] for k in LAYERS}
+    for r in rows:
+        by_layer[r.layer].append((loads(r.doc) or {}, r.geometry))
+    parts = {}
+    ctx = Context()
+    for key in LAYERS:
+        docs = [d for d, _ in by_layer[key]]
+        rep = validate_docs(key, docs, [w for _, w in by_layer[key]], ctx)
+        if not rep.ok:
+            raise RegistryError("reg.err.published_invalid", layer=key, first=[*rep.lines("en"), ""][1][:200])
+        parts[key] = rep.data
+        if key == "subdistricts":
+            ctx = Context(subdistricts=rep.data)
+    return Dataset(**parts, sources={k: "registry" for k in LAYERS})
+
+
 def _publish_in(conn: Connection, cs_id: int, by: str) -> None:
-    """Apply change set ``cs_id`` and bump the version, inside the caller's transaction."""
+    """Apply change set ``cs_id`` and bump the version, inside the caller's transaction.
+    What would be published is read back through the validator first: a change set that
+    would leave the layers invalid together (e.g. subdistricts whose codes the meal points
+    no longer find) raises RegistryError and the transaction changes nothing."""
     version = _version(conn, lock=True)
     changes = conn.execute(select(ChangeRow).where(ChangeRow.changeset_id == cs_id).order_by(ChangeRow.seq)).all()
     layers = sorted({ch.layer for ch in changes})
@@ -317,6 +349,11 @@ def _publish_in(conn: Connection, cs_id: int, by: str) -> None:
         apply_change(conn, ch, cs_id, state)
     if state.inserts:
         conn.execute(insert(RecordRow), state.inserts)
+    if layers:
+        try:
+            dataset_of(_live_rows(conn))
+        except RegistryError as exc:
+            raise RegistryError("reg.err.publish_invalid", **exc.params) from None
     conn.execute(update(Meta).where(Meta.key == "version").values(value=str(version + 1)))
     conn.execute(
         update(ChangeSetRow)
@@ -453,31 +490,10 @@ class Registry:
             cached = self._cache
             if cached is not None and cached[0] == v:
                 return cached
-            rows = conn.execute(
-                select(RecordRow.layer, RecordRow.doc, RecordRow.geometry)
-                .where(RecordRow.deleted.is_(False))
-                .order_by(RecordRow.layer, RecordRow.seq)
-            ).all()
-        out = (v, self._dataset(rows))
+            rows = _live_rows(conn)
+        out = (v, dataset_of(rows))
         self._cache = out
         return out
-
-    @staticmethod
-    def _dataset(rows: Sequence[Any]) -> Dataset:
-        by_layer: dict[str, list[tuple[Doc, str | None]]] = {k: [] for k in LAYERS}
-        for r in rows:
-            by_layer[r.layer].append((loads(r.doc) or {}, r.geometry))
-        parts = {}
-        ctx = Context()
-        for key in LAYERS:  # subdistricts first: the points are read against them
-            docs = [d for d, _ in by_layer[key]]
-            rep = validate_docs(key, docs, [w for _, w in by_layer[key]], ctx)
-            if not rep.ok:
-                raise RegistryError("reg.err.published_invalid", layer=key, first=[*rep.lines("en"), ""][1][:200])
-            parts[key] = rep.data
-            if key == "subdistricts":
-                ctx = Context(subdistricts=rep.data)
-        return Dataset(**parts, sources={k: "registry" for k in LAYERS})
 
     def _context(self, conn: Connection, layer: str) -> Context:
         """What an edit or import of ``layer`` is validated against: the published subdistricts."""
@@ -486,12 +502,7 @@ class Registry:
         v = _version(conn)
         cached = self._cache
         if cached is None or cached[0] != v:
-            rows = conn.execute(
-                select(RecordRow.layer, RecordRow.doc, RecordRow.geometry)
-                .where(RecordRow.deleted.is_(False))
-                .order_by(RecordRow.layer, RecordRow.seq)
-            ).all()
-            cached = (v, self._dataset(rows))
+            cached = (v, dataset_of(_live_rows(conn)))
             self._cache = cached
         return Context(subdistricts=cached[1].subdistricts)
 

@@ -40,10 +40,11 @@ def test_init_status_import_history_revert(db_url, tmp_path):
     assert "change set 2 (published): 0 added, 1 changed, 0 removed, 59 unchanged" in r.stdout
     r = cli(db_url, "history", "--point", "M07", "--lang", "zh")
     assert r.returncode == 0 and "#2" in r.stdout and "0411-5555" in r.stdout and "批量导入" in r.stdout
-    r = cli(db_url, "revert", "2", "--by", "ops")
+    r = cli(db_url, "revert", "2")  # --by defaults to the operating-system user
     assert r.returncode == 0 and "reverted by change set 3" in r.stdout
     reg = Registry(db_url)
     assert reg.record("meal_points", "M07")[0]["phone"] is None and reg.version() == 3
+    assert reg.changeset(3).published_by.startswith("cli:") and reg.changeset(2).published_by == "ops"
     reg.dispose()
     r = cli(db_url, "status")
     assert r.returncode == 0 and "published version: 3" in r.stdout and "meal_points 60" in r.stdout

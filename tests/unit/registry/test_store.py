@@ -212,3 +212,18 @@ def test_subdistrict_edit_validated_as_a_layer(reg, publisher):
 def test_cli_actor_is_administrator(reg):
     cs = reg.propose_edit(ADMIN, "meal_points", "M14", {"phone": "5"}, 1, publish=True)
     assert cs.status == "published" and cs.published_by == "admin"
+
+
+def test_publish_refused_when_it_would_leave_the_layers_invalid(reg):
+    """Removing a subdistrict that meal points still name would leave the published data
+    invalid for every page: the publish is refused and nothing changes."""
+    from tests.unit.registry.helpers import all_rows
+
+    _, version = reg.record("subdistricts", "210213001000")
+    before = all_rows(reg)
+    with pytest.raises(RegistryError) as err:
+        reg.propose_remove(ADMIN, "subdistricts", "210213001000", version, publish=True)
+    assert err.value.key == "reg.err.publish_invalid"
+    assert "210213001000" in err.value.message("en") and err.value.message("zh").startswith("没有发布")
+    assert all_rows(reg) == before and reg.version() == 1
+    assert len(reg.published()[1].subdistricts) == 25
