@@ -381,6 +381,15 @@ def _next_id(conn: Connection, layer: str) -> str:
     return f"{prefix}{n + 1:0{width}d}"
 
 
+def default_db_path(seed_dir: Path | None) -> Path:
+    """The SQLite file used when no database is named: DEFAULT_DB for the bundled data,
+    ``seed-<hash of the layer files>.db`` beside it for another seed folder."""
+    if seed_dir is None or seed_dir.resolve() == DATA_DIR.resolve():
+        return DEFAULT_DB
+    names = [layer.filename for layer in LAYERS.values()]
+    return DEFAULT_DB.with_name(f"seed-{files_hash(seed_dir, names)}.db")
+
+
 def files_hash(folder: Path, names: Iterable[str]) -> str:
     h = hashlib.sha256()
     for name in names:
@@ -408,13 +417,18 @@ class Registry:
     @classmethod
     def from_env(cls, secrets_url: str | None = None) -> Registry:
         """The registry named by env JINPU_DB_URL, else ``secrets_url`` (st.secrets), else
-        the SQLite file at env JINPU_DB_PATH or <repo>/.registry/jinpu.db; seeded from env
-        JINPU_DATA_DIR or the bundled data/ folder."""
+        the SQLite file at env JINPU_DB_PATH, else a file in <repo>/.registry/; seeded from
+        env JINPU_DATA_DIR or the bundled data/ folder.
+
+        That last file is ``jinpu.db`` for the bundled data, and for a JINPU_DATA_DIR one
+        file per content of that folder's layer files (``seed-<hash>.db``): files dropped
+        into a folder are what the app shows, never a registry seeded earlier from other
+        files. A deployment that edits its data names its database (JINPU_DB_URL)."""
         url = os.environ.get("JINPU_DB_URL") or secrets_url
-        if not url:
-            path = Path(os.environ.get("JINPU_DB_PATH") or DEFAULT_DB).resolve()
-            url = f"sqlite:///{path}"
         seed = os.environ.get("JINPU_DATA_DIR")
+        if not url:
+            path = Path(os.environ.get("JINPU_DB_PATH") or default_db_path(Path(seed) if seed else None)).resolve()
+            url = f"sqlite:///{path}"
         return cls(url, seed_dir=Path(seed) if seed else None)
 
     @property

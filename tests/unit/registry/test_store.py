@@ -227,3 +227,27 @@ def test_publish_refused_when_it_would_leave_the_layers_invalid(reg):
     assert "210213001000" in err.value.message("en") and err.value.message("zh").startswith("没有发布")
     assert all_rows(reg) == before and reg.version() == 1
     assert len(reg.published()[1].subdistricts) == 25
+
+
+def test_default_database_follows_the_seed_folder(tmp_path, monkeypatch):
+    """With no database named, files dropped into JINPU_DATA_DIR are what the app shows:
+    each content of the folder has its own file; the bundled data keep .registry/jinpu.db."""
+    import shutil
+
+    from geo.data.loader import DATA_DIR
+    from geo.data.registry import Registry
+    from geo.data.registry.store import DEFAULT_DB, default_db_path
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder in (a, b):
+        shutil.copytree(DATA_DIR, folder)
+    assert default_db_path(None) == DEFAULT_DB == default_db_path(DATA_DIR)
+    assert default_db_path(a) == default_db_path(b) != DEFAULT_DB  # same files, same registry
+    csv = b / "meal_points.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("Yongzheng meal point 1", "Official 1"), encoding="utf-8")
+    assert default_db_path(b) != default_db_path(a)
+    monkeypatch.delenv("JINPU_DB_URL", raising=False)
+    monkeypatch.delenv("JINPU_DB_PATH", raising=False)
+    monkeypatch.setenv("JINPU_DATA_DIR", str(b))
+    reg = Registry.from_env()
+    assert reg.url.endswith(default_db_path(b).name) and reg.seed_dir == b
