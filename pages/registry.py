@@ -214,7 +214,7 @@ def signin_section(who) -> None:
         configured = False
     if not configured:
         st.info(t("rv.signin.none", lang))
-        st.code("python -m geo registry add-editor NAME --publisher", language="bash", wrap_lines=True)
+        st.code("python -m geo registry add-editor NAME --publisher", language=None, wrap_lines=True)
         return
     with st.form("rv_signin_form"):
         st.text_input(t("rv.signin.name", lang), max_chars=64, key="rv_si_name")

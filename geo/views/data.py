@@ -7,9 +7,9 @@ an accepted upload in the session (ui.state.set_upload). Nothing is written to d
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import partial
 
 import geopandas as gpd
 import pandas as pd
@@ -79,22 +79,45 @@ def is_point_layer(key: str) -> bool:
 
 @dataclass(frozen=True)
 class Download:
-    """One download button. ``data`` makes the file when the user clicks (Streamlit runs a
-    callable only then), so a page run builds no export and a session holds no file."""
-
     label: str
-    data: Callable[[], bytes]
+    data: bytes
     file_name: str
     mime: str
     key: str  # the widget key
 
 
-def downloads(gdf: gpd.GeoDataFrame, key: str, lang: str) -> list[Download]:
-    """The layer in every export format, then its empty template (CSV)."""
+#: Exports already made, by (dataset fingerprint, layer, format): every session showing the
+#: same data gets the same bytes without building them again. Bounded (least recently used
+#: out), so uploads cannot grow it.
+EXPORTS_KEPT = 48
+_exports: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
+_exports_lock = threading.Lock()
+
+
+def export_bytes(gdf: gpd.GeoDataFrame, key: str, fmt: str, fingerprint: str | None) -> bytes:
+    """``export.export(gdf, key, fmt)``, made once per (fingerprint, layer, format)."""
+    if fingerprint is None:
+        return export.export(gdf, key, fmt)
+    k = (fingerprint, key, fmt)
+    with _exports_lock:
+        if k in _exports:
+            _exports.move_to_end(k)
+            return _exports[k]
+    data = export.export(gdf, key, fmt)
+    with _exports_lock:
+        _exports[k] = data
+        while len(_exports) > EXPORTS_KEPT:
+            _exports.popitem(last=False)
+    return data
+
+
+def downloads(gdf: gpd.GeoDataFrame, key: str, lang: str, fingerprint: str | None = None) -> list[Download]:
+    """The layer in every export format, then its empty template (CSV). With the dataset's
+    ``fingerprint``, each file is made once per process and shared (:func:`export_bytes`)."""
     out = [
         Download(
             t(f"dt.download.{fmt}", lang),
-            partial(export.export, gdf, key, fmt),
+            export_bytes(gdf, key, fmt, fingerprint),
             export.filename(key, fmt),
             export.MIME[fmt],
             f"dt_dl_{key}_{fmt}",
@@ -104,7 +127,7 @@ def downloads(gdf: gpd.GeoDataFrame, key: str, lang: str) -> list[Download]:
     out.append(
         Download(
             t("dt.download.template", lang),
-            partial(export.template_csv, key),
+            export.template_csv(key),
             export.filename(key, "csv", template=True),
             "text/csv",
             f"dt_tpl_{key}",

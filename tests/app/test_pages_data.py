@@ -176,7 +176,10 @@ def test_sources_schema_and_downloads_per_layer():
     assert list(labels) == list(schema.columns) and all(labels.values())
     files = dv.downloads(ds.meal_points, "meal_points", "en")
     assert [d.label for d in files] == ["CSV", "GeoJSON", "GeoPackage", "Empty template (CSV)"]
-    assert len({d.key for d in files}) == 4 and all(d.data() for d in files)
+    assert len({d.key for d in files}) == 4 and all(d.data for d in files)
+    again = dv.downloads(ds.meal_points, "meal_points", "en", fingerprint=ds.fingerprint)
+    assert again[0].data == files[0].data  # (a GeoPackage carries its time of writing)
+    assert dv.downloads(ds.meal_points, "meal_points", "en", fingerprint=ds.fingerprint)[1].data is again[1].data
     assert files[-1].file_name.endswith(".csv") and files[-1].mime == "text/csv"
 
 
