@@ -20,6 +20,7 @@ import pytest
 from geo.core.datum import wgs84_to_gcj02
 from geo.maps.base import basemap_datum
 from geo.views.overview import DEFAULT_BASE as OVERVIEW_BASE
+from tests.support.audit import wait_idle
 from tests.support.browser import MAP_IFRAME, chromium_available, map_frame, new_page, streamlit_server
 from tests.support.postgres import fresh_database
 from tests.support.registry import PUBLISHER, make_registry, sqlite_url
@@ -119,7 +120,10 @@ def _approve(page, base: str, width: int) -> None:
     map_frame(page)
     page.wait_for_timeout(500)
     _shot(page, f"review_{width}")
+    wait_idle(page)  # a click while the script still runs can be lost
     page.get_by_text("Approve (edit first if needed)").first.click()
+    page.get_by_role("button", name="Publish now").first.wait_for(timeout=20_000)
+    wait_idle(page)
     page.get_by_role("button", name="Publish now").first.click()
     try:
         page.get_by_text("approved and published").wait_for(timeout=30_000)
