@@ -15,14 +15,14 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.data import export
-from geo.data.loader import MAX_UPLOAD_MB, upload
+from geo.data.loader import ALLOWED_EXT, MAX_UPLOAD_MB, upload
 from geo.data.schema import LAYERS
 from geo.i18n import t
 from geo.views.shell import Dataset, layer_title
 
 LAYER_KEYS = tuple(LAYERS)
 REPORT_COLUMNS = ("level", "file", "row", "line", "column", "message", "expected")
-UPLOAD_TYPES = ("csv", "txt", "geojson", "json", "gpkg", "zip")
+UPLOAD_TYPES = tuple(ext.lstrip(".") for ext in ALLOWED_EXT)  # what the loader reads
 CLI_EXAMPLE = (
     "python -m geo validate meal_points my_points.csv\n"
     "python -m geo validate subdistricts official.geojson\n"

@@ -25,9 +25,9 @@ import pandas as pd
 
 from geo.core.coords import click_to_wgs84
 from geo.data.csvsafe import neutralise
-from geo.data.directions import NAVIGABLE
 from geo.data.escape import md_escape
 from geo.data.names import local_name
+from geo.data.precision import verified_count
 from geo.data.registry import (
     REPORT_KINDS,
     Actor,
@@ -45,7 +45,7 @@ from geo.data.registry import (
 from geo.data.schema import LAYERS
 from geo.i18n import t
 from geo.maps.review import change_map
-from geo.views.data import issues_table
+from geo.views.data import UPLOAD_TYPES, issues_table
 from geo.views.shell import Dataset, layer_title
 
 __all__ = [
@@ -100,11 +100,12 @@ __all__ = [
     "sentence",
 ]
 
-PRECISIONS = ("illustrative", "subdistrict", "address", "surveyed")
+#: the lifecycle of a position, from the schema: illustrative -> subdistrict -> address -> surveyed
+PRECISIONS = LAYERS["meal_points"].field("location_precision").allowed
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 #: the layers a file may be imported into, the meal points first (the default)
 IMPORT_LAYERS = ("meal_points", *(k for k in LAYERS if k != "meal_points"))
-IMPORT_TYPES = ("csv", "txt", "geojson", "json", "gpkg", "zip")
+IMPORT_TYPES = UPLOAD_TYPES  # the same files as the Data page
 MAX_CELL = 200  # characters of a value shown in a diff table
 #: the meal-point fields an editor edits directly (the id is fixed; the position has its own map)
 EDIT_FIELDS = tuple(f.name for f in LAYERS["meal_points"].fields if f.name not in ("id", "lat", "lon"))
@@ -165,7 +166,7 @@ def precision_counts(ds: Dataset, lang: str) -> pd.DataFrame:
 def precision_summary(ds: Dataset, lang: str) -> str:
     """ "已核实 3 / 60": points whose position is real (address or surveyed) of all."""
     prec = ds.meal_points.get("location_precision", pd.Series(dtype=object)).astype(str)
-    return t("rv.verified", lang, n=int(prec.isin(NAVIGABLE).sum()), total=len(prec))
+    return t("rv.verified", lang, n=verified_count(prec), total=len(prec))
 
 
 def _source(cs: ChangeSet, lang: str) -> str:
