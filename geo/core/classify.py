@@ -1,4 +1,4 @@
-"""Class breaks for choropleths (mapclassify; deterministic schemes only).
+"""Class breaks for choropleths (deterministic schemes only).
 
 ``classify(values, scheme, k)`` returns ``(bins, classes)``: ``bins`` is the
 list of class upper bounds (increasing, last = maximum of the data unless a
@@ -7,11 +7,12 @@ every value (0 = lowest class) and **-1 for NaN / missing values**.
 
 Schemes
 -------
-``"quantiles"``     mapclassify.Quantiles (about the same number of values per class).
+``"quantiles"``     about the same number of values per class: the breaks and classes of
+                    mapclassify.Quantiles (see *Memory* below).
 ``"fisher_jenks"``  mapclassify.FisherJenks (optimal breaks, deterministic).  For more
                     than ``FJ_MAX_N`` values it runs on a deterministic systematic
                     sample of the sorted values (every m-th), never on a random one.
-``"policy"``        mapclassify.UserDefined with fixed, documented breaks:
+``"policy"``        fixed, documented breaks (mapclassify.UserDefined's rule):
 
                     * shares (0-1; ``kind="share"``, or every value in [0, 1] when no
                       kind is given): 0-25 %, 25-50 %, 50-75 %, 75-100 %, i.e. bins
@@ -25,6 +26,17 @@ Schemes
 
 NaturalBreaks is never used: it is unseeded k-means and not reproducible.
 Fewer distinct values than ``k`` reduce the number of classes instead of failing.
+
+Memory
+------
+Importing mapclassify imports scikit-learn, scipy.stats and matplotlib (its package
+``__init__`` loads every classifier and its plotting helpers): 93 MB of resident memory
+and about a second of CPU in every server process, to classify 25 numbers. So the two
+schemes that are a percentile and a search, quantiles and user-defined breaks, are
+computed here with numpy by mapclassify's own rules (``quantile()`` with
+``scipy.stats.scoreatpercentile``, i.e. linear interpolation, then ``numpy.unique``; and
+``bin1d``: class ``i`` holds ``bins[i-1] < v <= bins[i]``), and tests check them against
+mapclassify value for value; mapclassify is imported only when Fisher-Jenks is asked for.
 """
 
 from __future__ import annotations
@@ -32,10 +44,19 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 
-import mapclassify as mc
 import numpy as np
 
-__all__ = ["DISTANCE_BREAKS_M", "FJ_MAX_N", "SCHEMES", "SHARE_BREAKS", "classify", "legend_labels"]
+__all__ = [
+    "DISTANCE_BREAKS_M",
+    "FJ_MAX_N",
+    "SCHEMES",
+    "SHARE_BREAKS",
+    "bin_classes",
+    "classify",
+    "legend_labels",
+    "quantile_bins",
+    "user_bins",
+]
 
 SCHEMES = ("quantiles", "fisher_jenks", "policy")
 SHARE_BREAKS = (0.25, 0.5, 0.75, 1.0)
@@ -43,6 +64,43 @@ DISTANCE_BREAKS_M = (300.0, 500.0, 1000.0)
 FJ_MAX_N = 500  # pure-Python Fisher-Jenks is O(k n^2) (~0.3 s at 500); sample above this size
 
 _SHARE_EPS = 1e-9
+
+
+def quantile_bins(y: np.ndarray, k: int) -> np.ndarray:
+    """mapclassify.Quantiles' breaks: the ``100 i / k`` percentiles (linear interpolation,
+    the last one 100, computed as scipy.stats.scoreatpercentile does), repeated values
+    collapsed."""
+    w = 100.0 / k
+    p = np.arange(w, 100 + w, w)
+    if p[-1] > 100.0:
+        p[-1] = 100.0
+    s = np.sort(np.asarray(y, dtype=float))
+    out = []
+    for pct in p:  # scipy.stats.scoreatpercentile, term for term (the same floating-point result)
+        idx = pct / 100.0 * (s.size - 1)
+        i = int(idx)
+        if i == idx:
+            out.append(float(s[i]))
+        else:
+            weights = np.array([(i + 1 - idx), (idx - i)], float)
+            out.append(float(np.add.reduce(s[i : i + 2] * weights) / weights.sum()))
+    return np.unique(np.array(out))
+
+
+def user_bins(y: np.ndarray, bins: Sequence[float]) -> np.ndarray:
+    """mapclassify.UserDefined's breaks: the given ones, plus the maximum of ``y`` when it
+    is above the last."""
+    b = np.asarray(bins, dtype=float)
+    top = float(np.max(y))
+    return np.append(b, top) if b[-1] < top else b
+
+
+def bin_classes(y: np.ndarray, bins: np.ndarray) -> np.ndarray:
+    """mapclassify's ``bin1d``: the class ``i`` with ``bins[i-1] < v <= bins[i]`` (values
+    above the last bound: 0, as there; the breaks above never leave any)."""
+    y = np.asarray(y, dtype=float)
+    idx = np.searchsorted(bins, y, side="left")
+    return np.where(idx < len(bins), idx, 0).astype(int)
 
 
 def _kind_of(kind: str | None) -> str | None:
@@ -101,9 +159,9 @@ def classify(
         if bins is None:
             scheme = "quantiles"  # documented fallback for non-share, non-distance metrics
         else:
-            c = mc.UserDefined(y, bins)
-            classes[ok] = c.yb
-            return [float(b) for b in c.bins], classes
+            ub = user_bins(y, bins)
+            classes[ok] = bin_classes(y, ub)
+            return [float(b) for b in ub], classes
 
     uniq = np.unique(y)
     if uniq.size == 1:
@@ -113,22 +171,24 @@ def classify(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if scheme == "quantiles":
-            c = mc.Quantiles(y, k=k_eff)
-            bins, yb = c.bins, c.yb
-        else:  # fisher_jenks
+            edges = quantile_bins(y, k_eff)
+            yb = bin_classes(y, edges)
+        else:  # fisher_jenks: the one scheme that needs mapclassify (imported here: see *Memory*)
+            import mapclassify as mc
+
             if y.size > FJ_MAX_N:
                 s = np.sort(y)
                 idx = np.unique(np.linspace(0, s.size - 1, FJ_MAX_N).round().astype(int))
                 sample = s[idx]
                 k_s = min(k_eff, np.unique(sample).size)
                 fb = mc.FisherJenks(sample, k=k_s).bins
-                fb = np.unique(np.append(fb[:-1], y.max()))
-                c = mc.UserDefined(y, list(fb))
+                edges = user_bins(y, list(np.unique(np.append(fb[:-1], y.max()))))
+                yb = bin_classes(y, edges)
             else:
                 c = mc.FisherJenks(y, k=k_eff)
-            bins, yb = c.bins, c.yb
+                edges, yb = np.asarray(c.bins, dtype=float), np.asarray(c.yb)
     classes[ok] = np.asarray(yb, dtype=int)
-    return [float(b) for b in bins], classes
+    return [float(b) for b in edges], classes
 
 
 def legend_labels(bins: Sequence[float], lowest: float | None = None, fmt: str = "{:,.0f}") -> list[str]:

@@ -94,3 +94,65 @@ def test_bad_arguments():
 def test_legend_labels():
     assert legend_labels([300, 500, 1000], lowest=0) == ["0 – 300", "300 – 500", "500 – 1,000"]
     assert legend_labels([0.25, 0.5], fmt="{:.0%}")[0] == "≤ 25%"
+
+
+# ---------------------------------------------------------------- the numpy schemes = mapclassify's
+
+
+def _samples():
+    rng = np.random.default_rng(11)
+    yield rng.gamma(2.0, 1.5, size=40)
+    yield rng.normal(500, 200, size=25)
+    yield rng.integers(0, 6, size=60).astype(float)  # many ties
+    yield np.array([0.0, 0.0, 0.0, 1.0, 2.0])
+    yield np.array([3.0, 3.0, 3.0, 3.0, 7.0, 7.0])
+    yield rng.uniform(0, 1, size=7)
+    yield np.arange(1000, dtype=float)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 5, 7, 9])
+def test_quantiles_equal_mapclassify(k):
+    import warnings
+
+    import mapclassify as mc
+
+    from geo.core.classify import bin_classes, quantile_bins
+
+    for y in _samples():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ref = mc.Quantiles(y, k=k)
+        edges = quantile_bins(y, k)
+        np.testing.assert_array_equal(edges, ref.bins)
+        np.testing.assert_array_equal(bin_classes(y, edges), ref.yb)
+
+
+def test_user_defined_equal_mapclassify():
+    import mapclassify as mc
+
+    from geo.core.classify import bin_classes, user_bins
+
+    for y in _samples():
+        for bins in ([0.25, 0.5, 0.75, 1.0], [300.0, 500.0, 1000.0], [float(np.median(y))], [float(y.max()) + 1]):
+            ref = mc.UserDefined(y, bins)
+            edges = user_bins(y, bins)
+            np.testing.assert_array_equal(edges, ref.bins)
+            np.testing.assert_array_equal(bin_classes(y, edges), ref.yb)
+
+
+def test_only_fisher_jenks_imports_mapclassify():
+    """The other schemes run without mapclassify (93 MB of scikit-learn, scipy.stats and
+    matplotlib in every server process): checked in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from geo.core.classify import classify\n"
+        "classify([0.1, 0.5, 0.9], 'policy'); classify([1, 2, 3, 4, 9], 'quantiles', k=3)\n"
+        "print('mapclassify' in sys.modules, 'sklearn' in sys.modules)\n"
+        "classify([1, 2, 3, 4, 9], 'fisher_jenks', k=3)\n"
+        "print('mapclassify' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False", "True"]
