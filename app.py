@@ -13,6 +13,7 @@ from ui import state
 st.set_page_config(page_title="金普惠民地图 · Jinpu Livelihood Map", page_icon="🗺️", layout="wide")
 
 state.static_assets()
+state.GC.note_run()  # full garbage collections in the background, not after every run
 lang = state.lang()
 
 ROOT = Path(__file__).resolve().parent

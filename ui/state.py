@@ -10,8 +10,10 @@ read-only with a banner. An upload replaces a layer in this session's
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -80,6 +82,52 @@ def clear_caches() -> None:
     """Forget the registry and the datasets of this process (tests)."""
     _published.clear()
     bundled_files.clear()
+
+
+class GarbageCollector:
+    """A full garbage collection in a background thread at most every ``interval_s``
+    seconds, and only after script runs happened since the last one.
+
+    Streamlit's own ``runner.postScriptGC`` runs ``gc.collect(2)`` after *every* script run:
+    with geopandas, pandas, pyarrow and the dataset in the process that walks millions of
+    objects, 0.2 s of CPU per page run, 80 % of a warm run (bench/REPORT.md, "Crowd"). It is
+    off in .streamlit/config.toml; this keeps what it was for (reference cycles of finished
+    runs do not pile up in the oldest generation) at one pass per interval for the whole
+    process instead of one per run."""
+
+    def __init__(self, interval_s: float = 10.0):
+        self.interval_s = interval_s
+        self.runs = 0  # script runs counted (a plain int: a lost increment only delays a pass)
+        self.passes = 0
+        self._seen = 0
+        self.thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def note_run(self) -> None:
+        self.runs += 1
+        if self.thread is None:
+            with self._lock:
+                if self.thread is None:
+                    self.thread = threading.Thread(target=self._loop, name="jp-gc", daemon=True)
+                    self.thread.start()
+
+    def step(self) -> bool:
+        """One pass if runs happened since the last; True when it collected."""
+        runs = self.runs
+        if runs == self._seen:
+            return False
+        self._seen = runs
+        gc.collect()
+        self.passes += 1
+        return True
+
+    def _loop(self) -> None:
+        while True:
+            time.sleep(self.interval_s)
+            self.step()
+
+
+GC = GarbageCollector()
 
 
 @st.cache_resource(show_spinner=False)
