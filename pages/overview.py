@@ -95,14 +95,18 @@ view = ps.view()
 
 projects = ov.filter_projects(ds.projects, view)
 meals = ov.filter_meal_points(ds.meal_points, view)
-kpis_box.html(ov.kpi_html(ov.kpis(ds, view, projects, meals), lang))
-if not len(projects) and not len(meals):
-    kpis_box.warning(t("ov.empty", lang))
 
 # ---------------------------------------------------------------- map
-m = ov.map_base(view, lang)  # deterministic: the same script every run, so the iframe stays
-groups, positions = ov.map_layers(ds, view, projects, meals, scope, lang)
+# The map (base and layers) holds every record and is the same for every view: the view
+# reaches it as a payload in the KPI strip, applied in the browser (geo.maps.viewsync).
+m = ov.map_base(view, lang)
+groups = ov.map_layers(ds, view, scope, lang)
 ps, center, zoom = ov.map_focus(ps, ds.subdistricts)
+positions = ov.view_positions(ds, view, projects, meals)
+payload = ov.view_payload(ds, view, projects, meals, scope, lang, (*center, zoom) if center and zoom else None)
+kpis_box.html(ov.kpi_html(ov.kpis(ds, view, projects, meals), lang) + ov.view_html(payload))
+if not len(projects) and not len(meals):
+    kpis_box.warning(t("ov.empty", lang))
 
 map_col, det_col = map_box.columns([5, 2])
 with map_col:
@@ -116,8 +120,6 @@ with map_col:
         use_container_width=True,
         returned_objects=["last_object_clicked", "last_object_clicked_count"],
         feature_group_to_add=None if naive else groups,
-        center=center,
-        zoom=zoom,
     )
 
 ps = ov.on_map_click(ps, out, positions, ds.subdistricts)

@@ -101,21 +101,25 @@ class TextRender:
 
 
 class _Body(TextRender, MacroElement):
-    """The script of a :class:`ScriptLayer`: the cached text, run with the group and the map."""
+    """The script of a :class:`ScriptLayer`: the cached text, run with the group and the map.
+    The group is also kept by its layer name in ``window.jpGroups`` (for a script that acts
+    on the layers after they are drawn, e.g. assets/overview_view.js)."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
 (function(group, map){
+(window.jpGroups = window.jpGroups || {})[{{ this.layer|tojson }}] = group;
 {{ this.body }}
 })({{ this._parent.get_name() }}, {{ this._parent._parent.get_name() }});
 {% endmacro %}
 """)
 
-    def __init__(self, body: str):
+    def __init__(self, body: str, layer: str):
         super().__init__()
         self._name = "JpBody"
         self._id = "body"
         self.body = body
+        self.layer = layer
 
 
 class ScriptLayer(folium.FeatureGroup):
@@ -127,7 +131,7 @@ class ScriptLayer(folium.FeatureGroup):
         super().__init__(name=name)
         self._id = "scriptlayer"
         self.body = body
-        _Body(body).add_to(self)
+        _Body(body, name).add_to(self)
 
 
 def group_script(group: folium.FeatureGroup) -> str:

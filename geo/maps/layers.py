@@ -188,6 +188,7 @@ def project_layer(
             tooltip=folium.Tooltip(esc(local_name(row, lang))),
             popup=folium.Popup(project_popup_html(row, lang), max_width=320),
             z_index_offset=1000,
+            jp_id=esc(row["id"]),  # options.jpId: what assets/overview_view.js shows or hides
         ).add_to(fg)
     if len(wide):
         w, h = DISTRICT_WIDE_BOX
@@ -202,6 +203,7 @@ def project_layer(
             tooltip=folium.Tooltip(esc(t("map.district_wide_note", lang))),
             popup=folium.Popup(district_wide_popup_html(wide, lang), max_width=340),
             z_index_offset=-2000,  # below every marker: it never covers one
+            jp_id="dw",
         ).add_to(fg)
     return fg
 

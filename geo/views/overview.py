@@ -11,7 +11,11 @@ the programme total is the programme-level fact in geo.data.facts.
 
 from __future__ import annotations
 
+import hashlib
+import html
+import json
 import math
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -33,10 +37,18 @@ from geo.i18n import join_open, t
 from geo.maps.base import BASEMAPS, DISTRICT_CENTER, base_map, basemap_datum
 from geo.maps.cache import Lru, script_layer
 from geo.maps.ids import stable_ids
-from geo.maps.layers import DISTRICT_WIDE_ANCHOR, display_latlon, meal_point_layer, project_layer, subdistrict_layer
+from geo.maps.layers import (
+    DISTRICT_WIDE_ANCHOR,
+    display_latlon,
+    district_wide_icon_html,
+    meal_point_layer,
+    project_layer,
+    subdistrict_layer,
+)
 from geo.maps.legend import LegendUpdate, cluster_legend_row, meal_legend_rows, overview_legend
-from geo.maps.popups import directions_html, figure_texts, open_now, report_link_html
+from geo.maps.popups import directions_html, district_wide_popup_html, figure_texts, open_now, report_link_html
 from geo.maps.symbols import is_verified, meal_svg, sector_svg
+from geo.maps.viewsync import view_sync_group
 
 LAYER_KEYS = ("sub", "proj", "meal")
 BASE_KEYS = tuple(BASEMAPS)
@@ -539,75 +551,149 @@ def _open_key(meals: pd.DataFrame, lang: str) -> tuple:
     return tuple(open_now(h, lang) for h in meals["hours"] if isinstance(h, str) and h.strip())
 
 
-def map_layers(
-    ds, view: View, projects_shown: pd.DataFrame, meals_shown: pd.DataFrame, scope: Scope, lang: str
-) -> tuple[list[folium.FeatureGroup], list[tuple[str, float, float]]]:
-    """The feature groups of the view (for ``st_folium(feature_group_to_add=...)``), the
-    last one carrying the legend's dynamic part, with stable element ids (the same script
-    for the same view: no re-render on reruns); and the clickable marker positions.
+def map_layers(ds, view: View, scope: Scope, lang: str) -> list[folium.FeatureGroup]:
+    """The feature groups of the overview map (for ``st_folium(feature_group_to_add=...)``):
+    **every** record of the dataset, the same for every view of one language and base map,
+    so the map's component message never changes with the filters (Streamlit then sends the
+    browser a reference to the message it already has). The view is applied in the browser
+    from :func:`view_payload` (geo.maps.viewsync). Groups: the subdistricts (tooltips: the
+    names; the view's tooltips come with the payload), the projects, the meal points and the
+    view script with the legend's default content (everything shown).
 
-    Each layer's script is built once per process for its key (:data:`LAYER_CACHE`):
-    the dataset's fingerprint, the language, the datum and the filters it follows."""
-    proj_disp, meal_disp = display_frames(projects_shown, meals_shown)
-    positions = marker_positions(proj_disp, meal_disp, view)
+    Each layer's script is built once per process for its key (:data:`LAYER_CACHE`): the
+    dataset's fingerprint, the language and the datum (and, for the meal popups, what they
+    say about opening now)."""
+    proj_disp, meal_disp = dataset_display_frames(ds)
     datum = basemap_datum(view.base)
     fp = ds.fingerprint
-    filt = (tuple(view.sectors), view.subdistrict, view.query)
-    groups: list[folium.FeatureGroup] = []
-    if "sub" in view.layers:
-        groups.append(
-            script_layer(
-                LAYER_CACHE,
-                ("sub", fp, lang, datum, filt, tuple(view.layers)),
-                lambda: subdistrict_layer(
-                    ds.subdistricts,
-                    lang,
-                    datum,
-                    tooltips=subdistrict_tooltips(ds, projects_shown, meals_shown, view, lang),
-                    emphasis=view.subdistrict,
-                ),
-                "subdistricts",
-            )
-        )
-    if "proj" in view.layers:
-        groups.append(
-            script_layer(
-                LAYER_CACHE, ("proj", fp, lang, datum, filt), lambda: project_layer(proj_disp, lang, datum), "projects"
-            )
-        )
-    if "meal" in view.layers:
-        groups.append(
-            script_layer(
-                LAYER_CACHE,
-                (
-                    "meal",
-                    fp,
-                    lang,
-                    datum,
-                    view.subdistrict,
-                    view.query,
-                    tuple(meal_disp["lat"]),
-                    _open_key(meals_shown, lang),
-                ),
-                lambda: meal_point_layer(
-                    meal_disp,
-                    lang,
-                    datum,
-                    subdistrict_names=subdistrict_names(ds.subdistricts, lang),
-                    seats=seats(ds.subdistricts),
-                    cluster=True,
-                ),
-                "meal_points",
-            )
-        )
-    if not groups:
-        groups.append(folium.FeatureGroup(name="legend"))
-    counts = {s: int((projects_shown["sector"] == s).sum()) for s in scope.sector_keys}
-    verified = int(meals_shown["location_precision"].map(is_verified).sum()) if len(meals_shown) else 0
-    LegendUpdate(legend_dynamic_html(ds, view, counts, len(meals_shown), lang, verified)).add_to(groups[-1])
+    everything = scope.default_view().with_(base=view.base)
+    groups = [
+        script_layer(
+            LAYER_CACHE, ("sub", fp, lang, datum), lambda: subdistrict_layer(ds.subdistricts, lang, datum), "sub"
+        ),
+        script_layer(LAYER_CACHE, ("proj", fp, lang, datum), lambda: project_layer(proj_disp, lang, datum), "proj"),
+        script_layer(
+            LAYER_CACHE,
+            ("meal", fp, lang, datum, _open_key(ds.meal_points, lang)),
+            lambda: meal_point_layer(
+                meal_disp,
+                lang,
+                datum,
+                subdistrict_names=subdistrict_names(ds.subdistricts, lang),
+                seats=seats(ds.subdistricts),
+                cluster=True,
+            ),
+            "meal",
+        ),
+        script_layer(
+            LAYER_CACHE,
+            ("view", fp, lang),
+            lambda: view_sync_group(
+                LegendUpdate(_legend_html(ds, everything, ds.projects, ds.meal_points, scope, lang))
+            ),
+            "view",
+        ),
+    ]
     for i, g in enumerate(groups):
         stable_ids(g, prefix=f"fg{i}x")
-    return groups, positions
+    return groups
+
+
+def _legend_html(
+    ds, view: View, projects_shown: pd.DataFrame, meals_shown: pd.DataFrame, scope: Scope, lang: str
+) -> str:
+    counts = {s: int((projects_shown["sector"] == s).sum()) for s in scope.sector_keys}
+    verified = int(meals_shown["location_precision"].map(is_verified).sum()) if len(meals_shown) else 0
+    return legend_dynamic_html(ds, view, counts, len(meals_shown), lang, verified)
+
+
+#: The display frames of a dataset (read only), by fingerprint.
+DISPLAY_CACHE: Lru[tuple[pd.DataFrame, pd.DataFrame]] = Lru(max_entries=8)
+
+
+def dataset_display_frames(ds) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`display_frames` of every project and meal point of ``ds``, once per dataset
+    (callers must not change them)."""
+    return DISPLAY_CACHE.get(ds.fingerprint, lambda: display_frames(ds.projects, ds.meal_points))
+
+
+def view_positions(
+    ds, view: View, projects_shown: pd.DataFrame, meals_shown: pd.DataFrame
+) -> list[tuple[str, float, float]]:
+    """(selection key, lat, lon) in WGS-84 of every clickable marker the view shows, at the
+    display positions of the map (which holds every record: :func:`map_layers`)."""
+    proj_disp, meal_disp = dataset_display_frames(ds)
+    proj_ids = set(projects_shown["id"].astype(str))
+    meal_ids = set(meals_shown["id"].astype(str))
+    return marker_positions(
+        proj_disp[proj_disp["id"].astype(str).isin(proj_ids)],
+        meal_disp[meal_disp["id"].astype(str).isin(meal_ids)],
+        view,
+    )
+
+
+def view_payload(
+    ds,
+    view: View,
+    projects_shown: pd.DataFrame,
+    meals_shown: pd.DataFrame,
+    scope: Scope,
+    lang: str,
+    focus: tuple[float, float, int] | None = None,
+) -> dict:
+    """What the browser applies to the overview map (assets/overview_view.js): ``p`` the
+    located projects shown and ``m`` the meal points shown (escaped ids, as the markers
+    carry them), ``dw`` the district-wide anchor's icon and popup for the projects shown
+    (None: hidden), ``layers``, ``sub`` the subdistrict to emphasise, ``tips`` the
+    subdistricts' tooltips, ``legend`` the legend's dynamic part (all HTML built and escaped
+    here), ``focus`` ``[lat, lon, zoom]`` in the base map's datum or None (leave the map where
+    it is), and ``n`` a short digest of the rest (the script marks the view it applied).
+
+    Built once per process for a dataset, language and view (:data:`PAYLOAD_CACHE`): a crowd
+    asks for a handful of views."""
+    f = (round(focus[0], 6), round(focus[1], 6), int(focus[2])) if focus else None
+    key = (ds.fingerprint, lang, tuple(view.sectors), view.subdistrict, view.query, tuple(view.layers), f)
+    return PAYLOAD_CACHE.get(key, lambda: _payload(ds, view, projects_shown, meals_shown, scope, lang, f))
+
+
+PAYLOAD_CACHE: Lru[dict] = Lru(max_entries=512)
+
+
+def _payload(ds, view, projects_shown, meals_shown, scope, lang, focus) -> dict:
+    proj_on, meal_on = "proj" in view.layers, "meal" in view.layers
+    wide = is_district_wide(projects_shown)
+    dw = None
+    if proj_on and wide.any():
+        shown_wide = projects_shown[wide]
+        dw = {"icon": district_wide_icon_html(shown_wide, lang), "popup": district_wide_popup_html(shown_wide, lang)}
+    payload: dict = {
+        "p": [esc(i) for i in projects_shown.loc[~wide, "id"].astype(str)] if proj_on else [],
+        "dw": dw,
+        "m": [esc(i) for i in meals_shown["id"].astype(str)] if meal_on else [],
+        "layers": list(view.layers),
+        "sub": view.subdistrict,
+        "tips": subdistrict_tooltips(ds, projects_shown, meals_shown, view, lang) if "sub" in view.layers else {},
+        "legend": _legend_html(ds, view, projects_shown, meals_shown, scope, lang),
+        "focus": list(focus) if focus else None,
+    }
+    payload["n"] = hashlib.sha1(_json(payload).encode()).hexdigest()[:12]
+    return payload
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def view_html(payload: dict) -> str:
+    """The payload as a hidden element of the page (the map's script finds it by its
+    ``data-jp-view`` attribute): JSON, escaped for an HTML attribute."""
+    return f'<div class="jp-view" hidden data-jp-view="{html.escape(_json(payload), quote=True)}"></div>'
+
+
+def read_view_html(text: str) -> dict | None:
+    """The payload in a page's HTML (what the browser's ``getAttribute`` gives), or None."""
+    m = re.search(r'data-jp-view="([^"]*)"', text)
+    return json.loads(html.unescape(m.group(1))) if m else None
 
 
 def map_focus(state: PageState, subdistricts) -> tuple[PageState, tuple[float, float] | None, int | None]:

@@ -19,6 +19,7 @@ function jpMeals(parent, data, opts) {
   for (var i = 0; i < data.p.length; i++) {
     var p = data.p[i], approx = !!p[3];
     var marker = L.marker([p[1], p[2]], {
+      jpId: p[0],
       jpApprox: approx,
       icon: L.divIcon({html: p[6], iconSize: [26, 26], iconAnchor: [13, 13], className: 'jp-icon'})
     });

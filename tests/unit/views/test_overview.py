@@ -416,23 +416,66 @@ def test_url_changes(scope):
     assert ov.url_changes(ov.view_to_params(v, scope), v, scope) == ({}, [])
 
 
-def test_map_layers_follow_the_view(ds, scope):
+def test_map_layers_are_the_same_for_every_view(ds, scope):
+    """The map holds every record: its script does not change with the filters (the view
+    is a payload the browser applies), so Streamlit can send a reference to it."""
     v = scope.default_view()
-    pr, me = ov.filter_projects(ds.projects, v), ov.filter_meal_points(ds.meal_points, v)
-    groups, positions = ov.map_layers(ds, v, pr, me, scope, "en")
-    assert len(groups) == 3 and len(positions) == 3 + 1 + 60
-    none = v.with_(layers=())
-    groups, positions = ov.map_layers(ds, none, pr, me, scope, "en")
-    assert len(groups) == 1 and positions == []  # an empty group still carries the legend's counts
 
     def script(view):
         m = ov.map_base(view, "en")
-        gs, _ = ov.map_layers(ds, view, pr, me, scope, "en")
-        for g in gs:
+        for g in ov.map_layers(ds, view, scope, "en"):
             g.add_to(m)
         return re.sub(r"[0-9a-f]{32}", "X", m.get_root().render())
 
-    assert script(v) == script(v)  # stable ids: the same view gives the same script
+    default = script(v)
+    assert len(ov.map_layers(ds, v, scope, "en")) == 4  # subdistricts, projects, meal points, the view script
+    for other in (
+        v.with_(sectors=("medical",)),
+        v.with_(subdistrict="210213008000", query="站前"),
+        v.with_(layers=()),
+        v.with_(selection="m:M12"),
+    ):
+        assert script(other) == default, other
+    assert default.count("jpId") >= len(ds.projects[ds.projects["lat"].notna()]) + 1  # each project and the anchor
+    assert script(v.with_(base="osm")) != default  # another datum: other positions
+    assert "jpOverviewView(map, window.jpGroups" in default or "jpOverviewView(" in default
+
+
+def test_view_payload_follows_the_view(ds, scope):
+    v = scope.default_view()
+    pr, me = ov.filter_projects(ds.projects, v), ov.filter_meal_points(ds.meal_points, v)
+    full = ov.view_payload(ds, v, pr, me, scope, "en")
+    located = ds.projects[ds.projects["lat"].notna()]
+    assert sorted(full["p"]) == sorted(located["id"]) and len(full["m"]) == 60 and full["dw"] is not None
+    assert full["layers"] == ["sub", "proj", "meal"] and full["sub"] is None and full["focus"] is None
+    assert len(full["tips"]) == 25 and "Zhanqian" in full["tips"]["210213008000"]
+    assert str(len(ds.projects) - len(located)) in full["dw"]["icon"]
+    medical = v.with_(sectors=("medical",), subdistrict="210213008000")
+    pr2, me2 = ov.filter_projects(ds.projects, medical), ov.filter_meal_points(ds.meal_points, medical)
+    p2 = ov.view_payload(ds, medical, pr2, me2, scope, "en", (39.1, 121.7, 12))
+    assert set(p2["p"]) == set(pr2.loc[pr2["lat"].notna(), "id"]) and p2["sub"] == "210213008000"
+    assert sorted(p2["m"]) == sorted(me2["id"]) and len(p2["m"]) < 60
+    assert p2["focus"] == [39.1, 121.7, 12] and p2["n"] != full["n"]
+    wide_medical = pr2[pr2["lat"].isna()]
+    assert p2["dw"]["popup"].count('class="jp-dw-item"') == len(wide_medical)
+    off = ov.view_payload(ds, v.with_(layers=("sub",)), pr, me, scope, "en")
+    assert off["p"] == [] and off["m"] == [] and off["dw"] is None and off["layers"] == ["sub"]
+    # the page's hidden element round-trips, and hostile text stays inside the attribute
+    hostile = dict(full, legend='"><img src=x onerror=alert(1)>')
+    h = ov.view_html(hostile)
+    assert h.count("<") == 2 and "<img" not in h and ov.read_view_html(h) == hostile
+
+
+def test_view_positions_are_the_shown_markers_at_their_map_positions(ds, scope):
+    v = scope.default_view().with_(sectors=("urban_renewal",))
+    pr, me = ov.filter_projects(ds.projects, v), ov.filter_meal_points(ds.meal_points, v)
+    pos = ov.view_positions(ds, v, pr, me)
+    all_pd, all_md = ov.display_frames(ds.projects, ds.meal_points)
+    everything = dict((k, (la, lo)) for k, la, lo in ov.marker_positions(all_pd, all_md, v))
+    assert {k for k, _, _ in pos} == {f"p:{i}" for i in pr.loc[pr["lat"].notna(), "id"]} | {"dw"} | {
+        f"m:{i}" for i in me["id"]
+    }
+    assert all(everything[k] == (la, lo) for k, la, lo in pos)
 
 
 def test_widget_labels(ds, scope):
@@ -464,28 +507,38 @@ def test_tooltip_lists_use_the_language_separator(ds, scope):
 
 # ---------------------------------------------------------------- the page (AppTest)
 
-PID = re.compile(r'class=\\?"(?:jp-proj|jp-dw-item)\\?" data-id=\\?"([^"\\]+)')
+DW_ID = re.compile(r'class="jp-dw-item" data-id="([^"]+)"')
+
+
+def payload(at) -> dict:
+    """The view the page hands the map (the KPI strip's data-jp-view)."""
+    (p,) = [v for v in (ov.read_view_html(h.proto.body) for h in at.get("html")) if v is not None]
+    return p
 
 
 def shown_projects(at) -> set[str]:
-    return set(PID.findall(folium_args(at)["feature_group"]))
+    p = payload(at)
+    return set(p["p"]) | (set(DW_ID.findall(p["dw"]["popup"])) if p["dw"] else set())
 
 
 def shown_meals(at) -> int:
-    return folium_args(at)["feature_group"].count('class=\\"jp-meal\\"')
+    return len(payload(at)["m"])
 
 
 def test_page_default_and_each_sector(ds):
     at = run_app()
     assert shown_projects(at) == ids(ds.projects) and shown_meals(at) == 60
-    script_before = folium_args(at)["script"]
+    args_before = folium_args(at)
     for sector in facts.SECTOR_KEYS:
         at.multiselect(key="ov_sectors").set_value([sector]).run()
         assert not at.exception
         assert shown_projects(at) == ids(ds.projects[ds.projects["sector"] == sector]), sector
         assert at.query_params["sectors"] in ([sector], sector)
-    # the base map's own script never changed: no remount, only the feature groups moved
-    assert folium_args(at)["script"] == script_before
+    at.selectbox(key="ov_sub").set_value("210213008000").run()
+    assert payload(at)["focus"] is not None and payload(at)["sub"] == "210213008000"
+    # the map's arguments never changed: the same message (Streamlit sends a reference to
+    # it), no remount; the view went to the browser in the payload
+    assert folium_args(at) == args_before
 
 
 def test_page_search_and_reset(ds):
@@ -626,11 +679,11 @@ def test_the_overview_map_clusters_its_meal_points(ds, scope):
     v = scope.default_view()
     h = ov.map_base(v, "zh").get_root().render()
     assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in h
-    pr, me = ov.filter_projects(ds.projects, v), ov.filter_meal_points(ds.meal_points, v)
-    groups, _ = ov.map_layers(ds, v, pr, me, scope, "zh")
+    me = ds.meal_points
+    groups = ov.map_layers(ds, v, scope, "zh")
     # the meal layer's script (built once per process, geo.maps.cache): one cluster, holding every meal point
     m = ov.map_base(v, "zh")
-    groups[-1].add_to(m)
+    groups[2].add_to(m)
     script = m.get_root().render()
     (cluster,) = re.findall(r"var (\w+) = \(function\(\)\{\s*// Meal points clustered", script)
     assert cluster.startswith("meal_cluster")

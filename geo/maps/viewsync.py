@@ -1,0 +1,51 @@
+"""The overview's view applied in the browser (assets/overview_view.js).
+
+The overview map holds every record of the dataset, built once per dataset, language and
+base map, so its component message is the same for every view and every session (Streamlit
+sends a reference to a message the browser already has). What the filters show reaches the
+map as a small payload in the page (``geo.views.overview.view_payload``), which the script
+added here reads and applies: markers shown or hidden, layers on or off, the emphasised
+subdistrict, the tooltips and the legend for the view, where to move the map.
+"""
+
+from __future__ import annotations
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.maps.assets import read
+from geo.maps.cache import TextRender
+
+__all__ = ["ViewSync", "view_sync_group"]
+
+
+class ViewSync(TextRender, MacroElement):
+    """Applies the page's view to the layers ``window.jpGroups`` holds (add it to the last
+    feature group, after the layers it acts on)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function(){
+{{ this.legend_js }}
+{{ this.js }}
+  jpOverviewView({{ this._parent._parent.get_name() }}, window.jpGroups || {});
+})();
+{% endmacro %}
+""")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "JpViewSync"
+        self.legend_js = read("legend_update.js")
+        self.js = read("overview_view.js")
+
+
+def view_sync_group(*elements: MacroElement) -> folium.FeatureGroup:
+    """A feature group with ``elements`` (e.g. the legend's default content) and, last, the
+    :class:`ViewSync`."""
+    fg = folium.FeatureGroup(name="view")
+    for el in elements:
+        el.add_to(fg)
+    ViewSync().add_to(fg)
+    return fg
