@@ -29,7 +29,9 @@ class ViewSync(TextRender, MacroElement):
 (function(){
 {{ this.legend_js }}
 {{ this.js }}
-  jpOverviewView({{ this._parent._parent.get_name() }}, window.jpGroups || {});
+  var m = {{ this._parent._parent.get_name() }};
+  // after every layer is drawn (geo.maps.external loads them as files)
+  Promise.all(window.jpLayersLoading || []).then(function () { jpOverviewView(m, window.jpGroups || {}); });
 })();
 {% endmacro %}
 """)

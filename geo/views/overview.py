@@ -36,6 +36,7 @@ from geo.data.precision import verified_count
 from geo.i18n import join_open, t
 from geo.maps.base import BASEMAPS, DISTRICT_CENTER, base_map, basemap_datum
 from geo.maps.cache import Lru, script_layer
+from geo.maps.external import external_layer
 from geo.maps.ids import stable_ids
 from geo.maps.layers import (
     DISTRICT_WIDE_ANCHOR,
@@ -558,7 +559,8 @@ def map_layers(ds, view: View, scope: Scope, lang: str) -> list[folium.FeatureGr
     browser a reference to the message it already has). The view is applied in the browser
     from :func:`view_payload` (geo.maps.viewsync). Groups: the subdistricts (tooltips: the
     names; the view's tooltips come with the payload), the projects, the meal points and the
-    view script with the legend's default content (everything shown).
+    view script with the legend's default content (everything shown). For a dataset every
+    session shares, the layers are files the browser loads once (geo.maps.external).
 
     Each layer's script is built once per process for its key (:data:`LAYER_CACHE`): the
     dataset's fingerprint, the language and the datum (and, for the meal popups, what they
@@ -567,12 +569,13 @@ def map_layers(ds, view: View, scope: Scope, lang: str) -> list[folium.FeatureGr
     datum = basemap_datum(view.base)
     fp = ds.fingerprint
     everything = scope.default_view().with_(base=view.base)
+    # shared data: the layers are files the browser loads and keeps (geo.maps.external);
+    # a session's upload stays in its own messages
+    layer = external_layer if ds.is_shared else script_layer
     groups = [
-        script_layer(
-            LAYER_CACHE, ("sub", fp, lang, datum), lambda: subdistrict_layer(ds.subdistricts, lang, datum), "sub"
-        ),
-        script_layer(LAYER_CACHE, ("proj", fp, lang, datum), lambda: project_layer(proj_disp, lang, datum), "proj"),
-        script_layer(
+        layer(LAYER_CACHE, ("sub", fp, lang, datum), lambda: subdistrict_layer(ds.subdistricts, lang, datum), "sub"),
+        layer(LAYER_CACHE, ("proj", fp, lang, datum), lambda: project_layer(proj_disp, lang, datum), "proj"),
+        layer(
             LAYER_CACHE,
             ("meal", fp, lang, datum, _open_key(ds.meal_points, lang)),
             lambda: meal_point_layer(
@@ -585,7 +588,7 @@ def map_layers(ds, view: View, scope: Scope, lang: str) -> list[folium.FeatureGr
             ),
             "meal",
         ),
-        script_layer(
+        layer(
             LAYER_CACHE,
             ("view", fp, lang),
             lambda: view_sync_group(

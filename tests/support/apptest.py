@@ -28,5 +28,10 @@ def folium_args(at: AppTest, index: int = 0) -> dict:
 
 
 def map_js(at: AppTest, index: int = 0) -> str:
+    """The map's whole script: the base, the feature groups and the layer files they load
+    (geo.maps.external: layers of shared data are served as static files)."""
+    from geo.maps.external import external_body, loaded_keys
+
     args = folium_args(at, index)
-    return (args.get("script") or "") + (args.get("feature_group") or "")
+    js = (args.get("script") or "") + (args.get("feature_group") or "")
+    return js + "".join(external_body(k) for k in loaded_keys(js))

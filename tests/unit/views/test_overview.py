@@ -13,9 +13,10 @@ from geo.core.datum import wgs84_to_gcj02
 from geo.core.distance import haversine_m
 from geo.data import facts
 from geo.data.loader import load_bundled
+from geo.maps.external import external_body, loaded_keys
 from geo.maps.layers import DISTRICT_WIDE_ANCHOR
 from geo.views import overview as ov
-from tests.support.apptest import folium_args, run_app
+from tests.support.apptest import folium_args, map_js, run_app
 
 HOSTILE = "<img src=x onerror=alert(1)>${alert(1)}`</script><script>alert(1)</script>"
 
@@ -425,9 +426,11 @@ def test_map_layers_are_the_same_for_every_view(ds, scope):
         m = ov.map_base(view, "en")
         for g in ov.map_layers(ds, view, scope, "en"):
             g.add_to(m)
-        return re.sub(r"[0-9a-f]{32}", "X", m.get_root().render())
+        js = m.get_root().render()
+        return re.sub(r"[0-9a-f]{32}", "X", js + "".join(external_body(k) for k in loaded_keys(js)))
 
     default = script(v)
+    assert len(loaded_keys(default)) == 4  # shared data: every layer is a file the browser keeps
     assert len(ov.map_layers(ds, v, scope, "en")) == 4  # subdistricts, projects, meal points, the view script
     for other in (
         v.with_(sectors=("medical",)),
@@ -578,7 +581,7 @@ def test_page_url_round_trip_and_english(ds):
     assert at.selectbox(key="ov_sub").value == "210213008000"
     assert at.selectbox(key="ov_base").value == "osm"
     assert shown_projects(at) == ids(ov.filter_projects(ds.projects, ov.view_from_params(q, ov.Scope.of(ds))))
-    fg = folium_args(at)["feature_group"]
+    fg = map_js(at)
     assert "Zhanqian" in fg and "district-wide" in fg
     assert at.title[0].value == "Jinpu Livelihood Map"
     html = " ".join(h.proto.body for h in at.get("html"))
@@ -590,7 +593,7 @@ def test_page_url_round_trip_and_english(ds):
     # the view survives a language switch and the base map switch keeps the data in WGS-84 for clicks
     at.radio(key="lang_select").set_value("zh").run()
     assert at.query_params["sectors"] in (["urban_renewal"], "urban_renewal")
-    assert "站前街道" in folium_args(at)["feature_group"]
+    assert "站前街道" in map_js(at)
 
 
 def test_page_pick_list_selects_and_clears(ds):
@@ -681,10 +684,12 @@ def test_the_overview_map_clusters_its_meal_points(ds, scope):
     assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in h
     me = ds.meal_points
     groups = ov.map_layers(ds, v, scope, "zh")
-    # the meal layer's script (built once per process, geo.maps.cache): one cluster, holding every meal point
+    # the meal layer's script (built once per process, geo.maps.cache; a file: geo.maps.external):
+    # one cluster, holding every meal point
     m = ov.map_base(v, "zh")
     groups[2].add_to(m)
-    script = m.get_root().render()
+    (key,) = loaded_keys(m.get_root().render())
+    script = external_body(key)
     (cluster,) = re.findall(r"var (\w+) = \(function\(\)\{\s*// Meal points clustered", script)
     assert cluster.startswith("meal_cluster")
     (data,) = [json.loads(x) for x in re.findall(rf"jpMeals\({cluster}, (\{{.*?\}}), \{{", script)]
