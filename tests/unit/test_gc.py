@@ -51,3 +51,18 @@ def test_the_app_turns_streamlits_per_run_collection_off():
     cfg = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
     assert cfg["runner"]["postScriptGC"] is False
     assert "state.GC.note_run()" in (Path(__file__).resolve().parents[2] / "app.py").read_text()
+
+
+def test_each_pass_gives_free_heap_pages_back(monkeypatch):
+    import sys
+
+    import ui.state as state
+
+    calls = []
+    monkeypatch.setattr(state, "trim_heap", lambda: calls.append(1) or True)
+    g = GarbageCollector(interval_s=3600)
+    g.note_run()
+    assert g.step() and calls == [1]
+    assert g.step() is False and calls == [1]  # no run, no pass, no trim
+    if sys.platform.startswith("linux"):
+        assert state.MALLOC_TRIM is not None  # glibc's malloc_trim was found here
