@@ -6,7 +6,9 @@ inputs (inputs are never mutated), so a UI can wrap it in a cache.
 Conventions
 -----------
 * Inputs are stored in WGS-84 (EPSG:4326); everything is measured in metres in
-  :data:`METRIC_CRS` (UTM zone 51N, EPSG:32651).
+  :data:`METRIC_CRS` (UTM zone 51N, EPSG:32651).  The functions that measure take an
+  optional ``metric_crs`` (default :data:`METRIC_CRS`) so that units elsewhere are
+  measured in their own UTM zone (:mod:`geo.core.batch`); the page never passes it.
 * A radius is either a straight-line radius or a walking distance.  A walking
   distance is converted to the straight-line radius that reaches the same
   places on average by dividing by the circuity factor :data:`CIRCUITY` (1.3;
@@ -34,7 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import geopandas as gpd
 import numpy as np
@@ -67,6 +69,7 @@ __all__ = [
     "effective_radius",
     "gap_geometry",
     "lonlat_to_xy",
+    "nearest_distance",
     "point_xy",
     "population",
     "population_basis",
@@ -75,7 +78,9 @@ __all__ = [
     "subdistrict_metrics",
     "to_metric",
     "unavailable_metrics",
+    "unit_metrics",
     "with_extra_points",
+    "with_population",
     "xy_to_lonlat",
 ]
 
@@ -141,11 +146,18 @@ def _codes(subdistricts: gpd.GeoDataFrame) -> pd.Index[str]:
     return codes
 
 
-def point_xy(points: gpd.GeoDataFrame | None) -> np.ndarray:
-    """Metric coordinates (n, 2) of the non-empty point geometries."""
+def _in_crs(gdf: gpd.GeoDataFrame, metric_crs: str) -> gpd.GeoDataFrame:
+    """The frame in ``metric_crs`` (a frame without a CRS is taken as WGS-84)."""
+    if metric_crs == METRIC_CRS:
+        return to_metric(gdf)
+    return (gdf.set_crs(WGS84) if gdf.crs is None else gdf).to_crs(metric_crs)
+
+
+def point_xy(points: gpd.GeoDataFrame | None, metric_crs: str = METRIC_CRS) -> np.ndarray:
+    """Metric coordinates (n, 2) in ``metric_crs`` of the non-empty point geometries."""
     if points is None or len(points) == 0:
         return np.empty((0, 2))
-    pm = to_metric(points[[points.geometry.name]])
+    pm = _in_crs(points[[points.geometry.name]], metric_crs)
     geom = pm.geometry.values
     ok = ~(shapely.is_empty(geom) | shapely.is_missing(geom))
     return shapely.get_coordinates(geom[ok])[:, :2]
@@ -161,10 +173,13 @@ def _check_cell(cell_m: float) -> float:
 # --------------------------------------------------------------------------- demand grid
 
 
-def demand_grid(subdistricts: gpd.GeoDataFrame, cell_m: float = 100) -> pd.DataFrame:
+def demand_grid(subdistricts: gpd.GeoDataFrame, cell_m: float = 100, metric_crs: str = METRIC_CRS) -> pd.DataFrame:
     """Regular grid of demand cells clipped to the subdistricts.
 
-    The grid is anchored at multiples of ``cell_m`` in :data:`METRIC_CRS`, so
+    The grid is anchored at multiples of ``cell_m`` in ``metric_crs`` (default
+    :data:`METRIC_CRS`); it spans the subdistricts' total bounds ``[minx, maxx)``
+    by ``[miny, maxy)`` (a centre exactly on the east or north edge of that box is
+    not a cell).  The anchoring means
     the same inputs always give the same cells.  A cell belongs to the
     subdistrict that contains its centre (centres on a shared edge go to the
     first subdistrict in row order).  A subdistrict too small to contain any
@@ -173,7 +188,7 @@ def demand_grid(subdistricts: gpd.GeoDataFrame, cell_m: float = 100) -> pd.DataF
 
     Returns a DataFrame with one row per cell:
 
-    ``x``, ``y``      cell centre in metres (METRIC_CRS)
+    ``x``, ``y``      cell centre in metres (``metric_crs``)
     ``code``          subdistrict code
     ``cell_km2``      nominal cell area, ``cell_m**2 / 1e6``
     ``weight_km2``    area weight: the subdistrict's exact area divided by its
@@ -182,7 +197,7 @@ def demand_grid(subdistricts: gpd.GeoDataFrame, cell_m: float = 100) -> pd.DataF
     """
     cell = _check_cell(cell_m)
     codes = _codes(subdistricts)
-    sm = to_metric(subdistricts[[subdistricts.geometry.name]])
+    sm = _in_crs(subdistricts[[subdistricts.geometry.name]], metric_crs)
     polys = np.asarray(sm.geometry.values)
     areas_km2 = shapely.area(polys) / 1e6
     if len(polys) == 0:
@@ -315,13 +330,20 @@ def unavailable_metrics(subdistricts: gpd.GeoDataFrame) -> dict[str, Unavailable
 # --------------------------------------------------------------------------- point assignment
 
 
-def assign_points(subdistricts: gpd.GeoDataFrame, points: gpd.GeoDataFrame | None, assign: str = "auto") -> pd.Series:
+def assign_points(
+    subdistricts: gpd.GeoDataFrame,
+    points: gpd.GeoDataFrame | None,
+    assign: str = "auto",
+    metric_crs: str = METRIC_CRS,
+) -> pd.Series:
     """Subdistrict code of every point (NaN when outside all subdistricts).
 
     ``assign="auto"``: a valid ``subdistrict_code`` on the point wins (the
     official assignment; the default subdistrict boundaries are schematic),
-    otherwise the subdistrict containing the point.  ``"spatial"``: always the
-    containing subdistrict.  ``"code"``: only the ``subdistrict_code`` column.
+    otherwise the subdistrict containing the point (tested in ``metric_crs``;
+    a point on a shared edge goes to the first subdistrict in row order).
+    ``"spatial"``: always the containing subdistrict.  ``"code"``: only the
+    ``subdistrict_code`` column.
     """
     if assign not in ("auto", "spatial", "code"):
         raise ValueError("assign must be 'auto', 'spatial' or 'code'")
@@ -336,9 +358,9 @@ def assign_points(subdistricts: gpd.GeoDataFrame, points: gpd.GeoDataFrame | Non
     if assign in ("auto", "spatial"):
         todo = result.isna().to_numpy()
         if todo.any():
-            sm = to_metric(subdistricts[[subdistricts.geometry.name]])
+            sm = _in_crs(subdistricts[[subdistricts.geometry.name]], metric_crs)
             polys = np.asarray(sm.geometry.values)
-            pm = to_metric(points[[points.geometry.name]]).geometry.values
+            pm = _in_crs(points[[points.geometry.name]], metric_crs).geometry.values
             idx = np.flatnonzero(todo)
             pi, si = shapely.STRtree(polys).query(np.asarray(pm)[idx], predicate="intersects")
             # first subdistrict for points on a shared edge
@@ -353,6 +375,84 @@ def assign_points(subdistricts: gpd.GeoDataFrame, points: gpd.GeoDataFrame | Non
 # --------------------------------------------------------------------------- metrics
 
 
+def nearest_distance(xy: NDArray[np.float64], points_xy: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Distance (metres) from each of the ``(n, 2)`` positions ``xy`` to the nearest of
+    ``points_xy`` (cKDTree, exact); NaN everywhere when there are no points."""
+    if len(points_xy) == 0:
+        return np.full(len(xy), np.nan)
+    dist, _ = cKDTree(points_xy).query(xy, k=1)
+    return np.asarray(dist, dtype=float)
+
+
+def unit_metrics(
+    codes: pd.Index[str],
+    polys: NDArray[np.object_],
+    n_points: NDArray[np.integer[Any]],
+    union: BaseGeometry,
+    cell_code: NDArray[np.str_] | NDArray[np.object_],
+    cell_dist: NDArray[np.float64],
+    r_eff: float,
+) -> pd.DataFrame:
+    """The metrics of each unit from its pieces: the one computation behind
+    :func:`subdistrict_metrics` and the batch runs of :mod:`geo.core.batch`.
+
+    ``codes`` and ``polys`` (metric polygons) are the units; ``n_points`` their counts;
+    ``union`` the union of the circles (:func:`coverage_union`) around every point that
+    can reach them; ``cell_code`` and ``cell_dist`` each demand cell's unit and distance
+    to the nearest point anywhere (NaN without points), cells in the order of
+    :func:`demand_grid`.  Returns the columns ``n_points``, ``area_km2``,
+    ``points_per_10km2``, ``covered_share``, ``mean_dist_m``, ``p90_dist_m`` (see
+    :func:`subdistrict_metrics`) and ``cell_covered_share``: the share of the unit's
+    cells whose centre is within ``r_eff`` (what a population spread uniformly over
+    the cells would give; :func:`with_population`).
+    """
+    area_km2 = shapely.area(polys) / 1e6
+    covered_km2 = covered_area_km2(polys, union)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        covered_share = np.where(area_km2 > 0, covered_km2 / area_km2, np.nan)
+
+    g = pd.DataFrame({"code": cell_code, "d": cell_dist, "in": cell_dist <= r_eff})
+    grp = g.groupby("code", sort=False)["d"]
+    mean_d = grp.mean().reindex(codes)
+    p90_d = grp.quantile(0.9).reindex(codes)
+    cell_cov = g.groupby("code", sort=False)["in"].mean().reindex(codes).astype(float)
+
+    df = pd.DataFrame(index=codes)
+    df["n_points"] = n_points
+    df["area_km2"] = area_km2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["points_per_10km2"] = np.where(area_km2 > 0, df["n_points"] / area_km2 * 10, np.nan)
+    df["covered_share"] = np.clip(covered_share, 0.0, 1.0)
+    df["mean_dist_m"] = mean_d.to_numpy(dtype=float)
+    df["p90_dist_m"] = p90_d.to_numpy(dtype=float)
+    df["cell_covered_share"] = cell_cov.to_numpy()
+    return df
+
+
+def with_population(
+    metrics: pd.DataFrame, pop_60plus: NDArray[np.float64], pop_basis: NDArray[np.float64] | None
+) -> pd.DataFrame:
+    """The population columns from figures per unit (the page's rule), replacing
+    ``cell_covered_share`` of :func:`unit_metrics`.
+
+    ``pop_60plus``: residents aged 60+ per unit (NaN = unknown);
+    ``points_per_10k_60plus = n_points / pop_60plus * 10,000`` where it is > 0.
+    ``pop_basis``: the figures of the population basis per unit
+    (:func:`population_basis`; None when there is none): the population is spread
+    uniformly over the unit's demand cells, so ``pop_weighted_covered_share`` is
+    ``cell_covered_share`` where the figure is known, NaN elsewhere.
+    """
+    df = metrics.drop(columns="cell_covered_share")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["points_per_10k_60plus"] = np.where(pop_60plus > 0, df["n_points"] / pop_60plus * 1e4, np.nan)
+    if pop_basis is None:
+        df["pop_weighted_covered_share"] = np.nan
+    else:
+        cell_cov = metrics["cell_covered_share"].to_numpy()
+        df["pop_weighted_covered_share"] = np.where(np.isfinite(pop_basis), cell_cov, np.nan)
+    return df
+
+
 def subdistrict_metrics(
     subdistricts: gpd.GeoDataFrame,
     points: gpd.GeoDataFrame | None,
@@ -361,13 +461,14 @@ def subdistrict_metrics(
     cell_m: float = 100,
     assign: str = "auto",
     quad_segs: int = QUAD_SEGS,
+    metric_crs: str = METRIC_CRS,
 ) -> pd.DataFrame:
     """Per-subdistrict metrics (DataFrame indexed by ``code``, input row order).
 
     ``n_points``          meal points in the subdistrict (see ``assign``:
                           ``subdistrict_code`` on the point first, otherwise
                           the containing polygon)
-    ``area_km2``          exact polygon area in METRIC_CRS
+    ``area_km2``          exact polygon area in ``metric_crs``
     ``points_per_10km2``  ``n_points / area_km2 * 10``
     ``covered_share``     area(polygon ∩ union of circles) / area(polygon),
                           exact polygon overlay in metres; circles of the
@@ -386,52 +487,29 @@ def subdistrict_metrics(
                           it is the grid estimate of ``covered_share``; NaN
                           where the population is missing.  See
                           :func:`unavailable_metrics` for the reasons.
+
+    Everything is measured in ``metric_crs`` (default :data:`METRIC_CRS`).  The
+    pieces are computed here and combined by :func:`unit_metrics` and
+    :func:`with_population`, which the batch runs share (:mod:`geo.core.batch`).
     """
     r_eff = effective_radius(radius_m, mode)
     codes = _codes(subdistricts)
-    sm = to_metric(subdistricts[[subdistricts.geometry.name]])
+    sm = _in_crs(subdistricts[[subdistricts.geometry.name]], metric_crs)
     polys = np.asarray(sm.geometry.values)
-    area_km2 = shapely.area(polys) / 1e6
 
-    assigned = assign_points(subdistricts, points, assign)
+    assigned = assign_points(subdistricts, points, assign, metric_crs)
     n_points = assigned.dropna().value_counts().reindex(codes, fill_value=0).astype(int)
 
-    pxy = point_xy(points)
+    pxy = point_xy(points, metric_crs)
     union = coverage_union(pxy, r_eff, quad_segs)
-    covered_km2 = covered_area_km2(polys, union)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        covered_share = np.where(area_km2 > 0, covered_km2 / area_km2, np.nan)
-
-    grid = demand_grid(subdistricts, cell_m)
-    if len(pxy):
-        dist, _ = cKDTree(pxy).query(grid[["x", "y"]].to_numpy(), k=1)
-    else:
-        dist = np.full(len(grid), np.nan)
-    g = pd.DataFrame({"code": grid["code"].to_numpy(), "d": dist, "in": dist <= r_eff})
-    grp = g.groupby("code", sort=False)["d"]
-    mean_d = grp.mean().reindex(codes)
-    p90_d = grp.quantile(0.9).reindex(codes)
-    cell_cov = g.groupby("code", sort=False)["in"].mean().reindex(codes).astype(float)
-
-    df = pd.DataFrame(index=codes)
-    df["n_points"] = n_points.to_numpy()
-    df["area_km2"] = area_km2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        df["points_per_10km2"] = np.where(area_km2 > 0, df["n_points"] / area_km2 * 10, np.nan)
-    df["covered_share"] = np.clip(covered_share, 0.0, 1.0)
-    df["mean_dist_m"] = mean_d.to_numpy(dtype=float)
-    df["p90_dist_m"] = p90_d.to_numpy(dtype=float)
+    grid = demand_grid(subdistricts, cell_m, metric_crs)
+    dist = nearest_distance(grid[["x", "y"]].to_numpy(), pxy)
+    df = unit_metrics(codes, polys, n_points.to_numpy(), union, grid["code"].to_numpy(), dist, r_eff)
 
     pop60 = population(subdistricts, "pop_60plus").to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        df["points_per_10k_60plus"] = np.where(pop60 > 0, df["n_points"] / pop60 * 1e4, np.nan)
     basis = population_basis(subdistricts)
-    if basis is None:
-        df["pop_weighted_covered_share"] = np.nan
-    else:
-        pop = population(subdistricts, basis).to_numpy()
-        df["pop_weighted_covered_share"] = np.where(np.isfinite(pop), cell_cov.to_numpy(), np.nan)
-    return df
+    pop = None if basis is None else population(subdistricts, basis).to_numpy()
+    return with_population(df, pop60, pop)
 
 
 def rank_direction(metric: str) -> str:
