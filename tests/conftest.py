@@ -45,3 +45,13 @@ def chromium():
     """Debian Chromium driven by Playwright (pages come from tests.browser.new_page)."""
     with browser() as b:
         yield b
+
+
+@pytest.fixture(scope="session")
+def dask_cluster():
+    """A dask LocalCluster of 2 worker processes (1 thread each) for the batch runs' equality
+    tests (tests/unit/core/test_batch.py, tests/unit/test_batch_cli.py), closed at the end."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
+        yield cluster
