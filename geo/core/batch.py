@@ -137,18 +137,9 @@ CHUNK_CELLS = 2_000_000
 BLOCK_CELLS = 1_000_000
 #: Engines of :func:`geo.core.batch` runs.
 ENGINES = ("local", "dask")
-#: The metric columns of a batch row: the page's, plus ``n_cells`` (demand cells of the unit).
-METRIC_COLUMNS = (
-    "n_cells",
-    "n_points",
-    "area_km2",
-    "points_per_10km2",
-    "covered_share",
-    "mean_dist_m",
-    "p90_dist_m",
-    "points_per_10k_60plus",
-    "pop_weighted_covered_share",
-)
+#: The metric columns of a batch row: the page's (geo.core.coverage.METRICS, in its order),
+#: after ``n_cells`` (demand cells of the unit).
+METRIC_COLUMNS = ("n_cells", *cv.METRICS)
 #: Units per partition below which more partitions only add overhead (default_partitions).
 UNITS_PER_PARTITION = 20
 #: Partitions per worker by default: enough to balance uneven partitions.

@@ -15,16 +15,7 @@ from geo.i18n import t
 from geo.views.coverage.classes import Choropleth
 from geo.views.coverage.text import metric_name, metric_unit
 
-TABLE_METRICS = (
-    "n_points",
-    "area_km2",
-    "points_per_10km2",
-    "covered_share",
-    "mean_dist_m",
-    "p90_dist_m",
-    "points_per_10k_60plus",
-    "pop_weighted_covered_share",
-)
+TABLE_METRICS = tuple(cv.METRICS)  # every metric, in the engine's order
 UNDERSERVED_ROW_STYLE = "background-color: #fde0dc; font-weight: 600"
 
 
