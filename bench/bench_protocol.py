@@ -72,6 +72,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import resource
 import signal
 import socket
@@ -720,17 +721,49 @@ async def run_batch(server: Server, batch: int, plan, opts) -> dict:
     }
 
 
+STATIC_LAYER = re.compile(r"/app/static/layers/[0-9a-f]+\.js")
+
+
+def static_layer_urls(s: Session) -> list[str]:
+    """The layer files (geo.maps.external) the maps this session received load."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    urls: list[str] = []
+    for data, _ in s.cache.values():
+        msg = ForwardMsg()
+        msg.ParseFromString(data)
+        el = msg.delta.new_element
+        if el.HasField("component_instance"):
+            urls += [u for u in STATIC_LAYER.findall(el.component_instance.json_args) if u not in urls]
+    return urls
+
+
+def static_bytes(base: str, urls: list[str]) -> dict:
+    """What a browser downloads once for those files: bytes as stored and as sent gzip-compressed."""
+    raw = gz = 0
+    for u in urls:
+        with urllib.request.urlopen(base + u, timeout=10) as r:
+            raw += len(r.read())
+        req = urllib.request.Request(base + u, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            gz += len(r.read())
+    return {"files": len(urls), "kb": raw / 1024, "gzip_kb": gz / 1024}
+
+
 async def run_solo(server: Server, plan, opts) -> dict:
     """One session: a warm-up pass over the pages, then each page opened and rerun R times."""
     s = Session(server.base, use_cache=not opts.no_cache, step_timeout=opts.step_timeout)
     pages: dict[str, dict] = {}
     errors: list[str] = []
+    static: dict = {"files": 0, "kb": 0.0, "gzip_kb": 0.0}
     try:
         await s.connect()
         for page in plan:  # warm-up, not counted
             step = await s.open_page(Step(0, 0, page), page)
             if step.failed:
                 errors.append(f"warm-up {page}: {step.error or step.exceptions[0]}")
+            if page == "overview":
+                static = static_bytes(server.base, static_layer_urls(s))
         for page in plan:
             opened = await s.open_page(Step(0, 0, page), page)
             runs = [await s.rerun(Step(0, 0, f"{page}/rerun")) for _ in range(opts.solo)]
@@ -747,7 +780,7 @@ async def run_solo(server: Server, plan, opts) -> dict:
             }
     finally:
         await s.close()
-    return {"reruns": opts.solo, "pages": pages, "errors": errors}
+    return {"reruns": opts.solo, "pages": pages, "errors": errors, "overview_static": static}
 
 
 # ---------------------------------------------------------------- figures
@@ -1140,6 +1173,14 @@ def _variant_lines(res: dict) -> list[str]:
                 f"| {page} | {_f(p['open_s'])} | {_f(p['open_kb'], 1)} | {_f(p['median_s'])} | "
                 f"{_f(p['min_s'])} | {_f(p['max_s'])} | {_f(p['median_kb'], 1)} |"
             )
+        st = solo.get("overview_static") or {}
+        if st.get("files"):
+            lines += [
+                "",
+                f"The overview's map also loads {st['files']} layer files over HTTP (geo.maps.external; once per "
+                f"browser, then from its cache): {_f(st['kb'], 1)} KB as stored, {_f(st['gzip_kb'], 1)} KB "
+                "sent gzip-compressed.",
+            ]
         lines += [f"- {e}" for e in solo["errors"]]
     return lines
 
