@@ -38,29 +38,45 @@ _RANDOM_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class Lru(Generic[V]):
-    """A bounded, thread-safe least-recently-used cache of values by hashable key."""
+    """A bounded, thread-safe least-recently-used cache of values by hashable key.
+
+    Single flight: while one thread builds the value of a key, the others asking for it
+    wait for that value instead of building it again. (A crowd arriving at a fresh server
+    asks for the same few layers at once: built once each, not once per session.)"""
 
     def __init__(self, max_entries: int):
         self.max_entries = int(max_entries)
         self._data: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
+        self._building: dict[Hashable, threading.Event] = {}
         self.hits = 0
         self.misses = 0
 
     def get(self, key: Hashable, build: Callable[[], V]) -> V:
-        with self._lock:
-            if key in self._data:
+        while True:
+            with self._lock:
+                if key in self._data:
+                    self._data.move_to_end(key)
+                    self.hits += 1
+                    return self._data[key]
+                pending = self._building.get(key)
+                if pending is None:
+                    done = self._building[key] = threading.Event()
+                    break
+            pending.wait()  # another thread builds it; then look again (if it failed: build here)
+        try:
+            value = build()
+            with self._lock:
+                self.misses += 1
+                self._data[key] = value
                 self._data.move_to_end(key)
-                self.hits += 1
-                return self._data[key]
-        value = build()  # outside the lock: two sessions may build the same entry once each
-        with self._lock:
-            self.misses += 1
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.max_entries:
-                self._data.popitem(last=False)
-        return value
+                while len(self._data) > self.max_entries:
+                    self._data.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                del self._building[key]
+            done.set()
 
     def __len__(self) -> int:
         return len(self._data)

@@ -56,3 +56,35 @@ def test_only_shared_data_goes_to_files(shared):
     js = m.get_root().render()
     assert len(loaded_keys(js)) == (4 if shared else 0)
     assert ("我上传的助餐点" in js) is (not shared)
+
+
+def test_a_crowd_builds_each_entry_once():
+    """Twenty threads asking at once for one missing key: one build, every thread gets its value;
+    a failed build leaves the key to the next asker."""
+    import threading
+    import time
+
+    from geo.maps.cache import Lru
+
+    cache: Lru[str] = Lru(max_entries=4)
+    builds = []
+
+    def build():
+        builds.append(1)
+        time.sleep(0.2)  # long enough for every thread to arrive while it runs
+        return "layer"
+
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(cache.get("k", build))) for _ in range(20)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(10)
+    assert got == ["layer"] * 20 and len(builds) == 1 and cache.misses == 1 and cache.hits == 19
+
+    def fail():
+        raise RuntimeError("no data")
+
+    with pytest.raises(RuntimeError):
+        cache.get("bad", fail)
+    assert cache.get("bad", lambda: "second try") == "second try"
