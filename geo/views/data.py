@@ -7,8 +7,6 @@ an accepted upload in the session (ui.state.set_upload). Nothing is written to d
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -18,6 +16,7 @@ from geo.data import export
 from geo.data.loader import ALLOWED_EXT, MAX_UPLOAD_MB, upload
 from geo.data.schema import LAYERS
 from geo.i18n import t
+from geo.maps.cache import Lru
 from geo.views.shell import Dataset, layer_title
 
 LAYER_KEYS = tuple(LAYERS)
@@ -87,28 +86,17 @@ class Download:
 
 
 #: Exports already made, by (dataset fingerprint, layer, format): every session showing the
-#: same data gets the same bytes without building them again. Bounded (least recently used
-#: out), so uploads cannot grow it.
+#: same data gets the same bytes without building them again (and a crowd builds each once).
+#: Bounded (least recently used out), so uploads cannot grow it.
 EXPORTS_KEPT = 48
-_exports: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
-_exports_lock = threading.Lock()
+EXPORTS: Lru[bytes] = Lru(max_entries=EXPORTS_KEPT)
 
 
 def export_bytes(gdf: gpd.GeoDataFrame, key: str, fmt: str, fingerprint: str | None) -> bytes:
     """``export.export(gdf, key, fmt)``, made once per (fingerprint, layer, format)."""
     if fingerprint is None:
         return export.export(gdf, key, fmt)
-    k = (fingerprint, key, fmt)
-    with _exports_lock:
-        if k in _exports:
-            _exports.move_to_end(k)
-            return _exports[k]
-    data = export.export(gdf, key, fmt)
-    with _exports_lock:
-        _exports[k] = data
-        while len(_exports) > EXPORTS_KEPT:
-            _exports.popitem(last=False)
-    return data
+    return EXPORTS.get((fingerprint, key, fmt), lambda: export.export(gdf, key, fmt))
 
 
 def downloads(gdf: gpd.GeoDataFrame, key: str, lang: str, fingerprint: str | None = None) -> list[Download]:
