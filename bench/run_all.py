@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -345,6 +346,19 @@ def _section_load(res: dict) -> list[str]:
     return L
 
 
+def h2_sections(text: str) -> list[tuple[str, str]]:
+    """(title, text) of each ``## `` section of a Markdown report, in order."""
+    parts = re.split(r"(?m)^(?=## )", text)
+    return [(p.splitlines()[0], p) for p in parts if p.startswith("## ")]
+
+
+def keep_other_sections(report: str, previous: str) -> str:
+    """``report`` followed by the sections of ``previous`` whose titles it does not have."""
+    mine = {title for title, _ in h2_sections(report)}
+    kept = [body for title, body in h2_sections(previous) if title not in mine]
+    return report.rstrip("\n") + "\n\n" + "".join(kept) if kept else report
+
+
 def render(m: dict, res: dict, errors: dict, elapsed: float) -> str:
     L = [
         "# Benchmark report",
@@ -429,7 +443,10 @@ def main(argv=None) -> int:
         print(f"   {time.perf_counter() - t1:.0f} s", flush=True)
     m = machine()
     report = render(m, res, errors, time.perf_counter() - t0)
-    Path(a.out).write_text(report, encoding="utf-8")
+    out = Path(a.out)
+    if out.exists():  # the sections other benchmarks wrote (crowd, registry, batch runs) stay
+        report = keep_other_sections(report, out.read_text(encoding="utf-8"))
+    out.write_text(report, encoding="utf-8")
     raw = ROOT / "bench" / "out"
     raw.mkdir(exist_ok=True)
     (raw / "report.json").write_text(
