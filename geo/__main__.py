@@ -123,7 +123,7 @@ def _coverage_batch(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out)
     if not out.parent.is_dir():
-        print(t("bt.usage.bad", lang, reason=f"--out: no folder {out.parent}"), file=sys.stderr)
+        print(t("bt.usage.no_folder", lang, folder=str(out.parent)), file=sys.stderr)
         return 2
     missing = bt.dask_missing() if args.engine == "dask" else None
     if missing:

@@ -61,6 +61,10 @@ STRINGS = {
         "en": "--radius takes positive numbers in metres separated by commas, e.g. 300,500,1000: {value}",
     },
     "bt.usage.bad": {"zh": "参数错误：{reason}", "en": "invalid arguments: {reason}"},
+    "bt.usage.no_folder": {
+        "zh": "--out 所在的文件夹不存在：{folder}",
+        "en": "--out: the folder {folder} does not exist",
+    },
     "bt.usage.scheduler_local": {
         "zh": "--scheduler 只能与 --engine dask 一起使用",
         "en": "--scheduler needs --engine dask",

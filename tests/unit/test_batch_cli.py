@@ -176,3 +176,11 @@ def test_dask_not_installed_is_said_in_both_languages(files, tmp_path, capsys, m
     assert main([*args(files, out), "--engine", "dask", "--lang", "zh"]) == 2
     assert "需要 Python 包“distributed”" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(("lang", "message"), [("en", "the folder"), ("zh", "所在的文件夹不存在")])
+def test_an_output_folder_that_does_not_exist_is_named(files, tmp_path, capsys, lang, message):
+    out = tmp_path / "nowhere" / "m.parquet"
+    assert main([*args(files, out), "--lang", lang]) == 2
+    err = capsys.readouterr().err
+    assert message in err and str(out.parent) in err and not out.parent.exists()

@@ -59,7 +59,12 @@ def test_each_pass_gives_free_heap_pages_back(monkeypatch):
     import ui.state as state
 
     calls = []
-    monkeypatch.setattr(state, "trim_heap", lambda: calls.append(1) or True)
+
+    def trim() -> bool:
+        calls.append(1)
+        return True
+
+    monkeypatch.setattr(state, "trim_heap", trim)
     g = GarbageCollector(interval_s=3600)
     g.note_run()
     assert g.step() and calls == [1]
