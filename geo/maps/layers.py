@@ -56,6 +56,8 @@ POPUP_PADDING_TOP_LEFT = (60, 70)
 LABEL_PANE = "shadowPane"
 
 SUBDISTRICT_STYLE = {"color": "#37474F", "weight": 1.5, "fillColor": "#90A4AE", "fillOpacity": 0.08}
+#: What an emphasised subdistrict adds to its style (here, and in the browser: geo.maps.viewsync).
+SUBDISTRICT_EMPHASIS = {"weight": 4, "color": "#000", "fillOpacity": 0.18}
 
 
 #: Decimal places of the coordinates drawn (1e-5° ≈ 1.1 m north-south, 0.9 m east-west here):
@@ -102,9 +104,7 @@ def subdistrict_layer(
     folium.GeoJson(
         display_geojson(gdf),
         name="subdistricts",
-        style_function=lambda f, st=st: (
-            st if f["properties"]["code"] != emphasis else {**st, "weight": 4, "color": "#000", "fillOpacity": 0.18}
-        ),
+        style_function=lambda f, st=st: st if f["properties"]["code"] != emphasis else {**st, **SUBDISTRICT_EMPHASIS},
         highlight_function=lambda _f: {"weight": 3, "color": "#000"},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
     ).add_to(fg)

@@ -16,6 +16,7 @@ from jinja2 import Template
 
 from geo.maps.assets import read
 from geo.maps.cache import TextRender
+from geo.maps.layers import SUBDISTRICT_EMPHASIS
 
 __all__ = ["ViewSync", "view_sync_group"]
 
@@ -31,7 +32,9 @@ class ViewSync(TextRender, MacroElement):
 {{ this.js }}
   var m = {{ this._parent._parent.get_name() }};
   // after every layer is drawn (geo.maps.external loads them as files)
-  Promise.all(window.jpLayersLoading || []).then(function () { jpOverviewView(m, window.jpGroups || {}); });
+  Promise.all(window.jpLayersLoading || []).then(function () {
+    jpOverviewView(m, window.jpGroups || {}, {{ this.opts|tojson }});
+  });
 })();
 {% endmacro %}
 """)
@@ -41,6 +44,7 @@ class ViewSync(TextRender, MacroElement):
         self._name = "JpViewSync"
         self.legend_js = read("legend_update.js")
         self.js = read("overview_view.js")
+        self.opts = {"emphasis": SUBDISTRICT_EMPHASIS}
 
 
 def view_sync_group(*elements: MacroElement) -> folium.FeatureGroup:

@@ -5,8 +5,10 @@
 // the subdistrict to emphasise, the tooltips and the legend for the view (HTML built and
 // escaped on the server), and where to move the map. Nothing here turns data into markup: the
 // ids are compared as strings, and the HTML is the server's.
-//   jpOverviewView(map, groups)   groups: {sub, proj, meal} feature groups (geo.maps.cache)
-function jpOverviewView(map, groups) {
+//   jpOverviewView(map, groups, {emphasis})
+//     groups:   {sub, proj, meal} feature groups (geo.maps.cache, geo.maps.external)
+//     emphasis: what the emphasised subdistrict adds to its style (geo.maps.layers)
+function jpOverviewView(map, groups, opts) {
   var last = null, lastFocus = null, timer = null, observer = null;
   var all = {proj: [], meal: []};
   var cluster = null, geojson = null, emphasis = null, dwIcon = null;
@@ -30,7 +32,7 @@ function jpOverviewView(map, groups) {
       geojson.options.style = function (f) {
         var s = typeof base === 'function' ? base(f) : (base || {});
         if (emphasis && f && f.properties && f.properties.code === emphasis) {
-          return L.extend({}, s, {weight: 4, color: '#000', fillOpacity: 0.18});
+          return L.extend({}, s, opts.emphasis);
         }
         return s;
       };

@@ -441,7 +441,8 @@ def test_map_layers_are_the_same_for_every_view(ds, scope):
         assert script(other) == default, other
     assert default.count("jpId") >= len(ds.projects[ds.projects["lat"].notna()]) + 1  # each project and the anchor
     assert script(v.with_(base="osm")) != default  # another datum: other positions
-    assert "jpOverviewView(map, window.jpGroups" in default or "jpOverviewView(" in default
+    assert "jpOverviewView(m, window.jpGroups || {}, " in default  # the view script, last
+    assert '"emphasis": {"color": "#000", "fillOpacity": 0.18, "weight": 4}' in default  # geo.maps.layers
 
 
 def test_view_payload_follows_the_view(ds, scope):
