@@ -193,7 +193,9 @@ for col, d in zip(st.columns(4), pl.downloads(view, table, sg, nm, lang, content
     if d.data is None:
         col.button(d.label, disabled=True, key=d.key, width="stretch")
     else:
-        col.download_button(d.label, d.data, file_name=d.file_name, mime=d.mime, key=d.key, width="stretch")
+        col.download_button(
+            d.label, d.data, file_name=d.file_name, mime=d.mime, key=d.key, width="stretch", on_click="ignore"
+        )
 st.caption(t("cv.ex.map.note", lang))
 
 with st.expander(t("cv.method.title", lang)):

@@ -88,7 +88,7 @@ for key, tab in zip(dv.LAYER_KEYS, tabs):
 
         st.subheader(t("dt.download", lang))
         for col, d in zip(st.columns(4), dv.downloads(ds.layer(key), key, lang, ds.fingerprint)):
-            col.download_button(d.label, data=d.data, file_name=d.file_name, mime=d.mime, key=d.key)
+            col.download_button(d.label, data=d.data, file_name=d.file_name, mime=d.mime, key=d.key, on_click="ignore")
         st.caption(t("dt.download.note", lang))
 
         st.subheader(t("dt.upload", lang))

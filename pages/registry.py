@@ -442,7 +442,11 @@ def export_section() -> None:
     st.button(t("rv.export.prepare", lang), key="rv_exp_go", on_click=prepare_export)
     if ss.get("rv_exp_zip"):
         st.download_button(
-            t("rv.export.download", lang), ss["rv_exp_zip"], file_name="jinpu-registry.zip", mime="application/zip"
+            t("rv.export.download", lang),
+            ss["rv_exp_zip"],
+            file_name="jinpu-registry.zip",
+            mime="application/zip",
+            on_click="ignore",
         )
 
 

@@ -93,3 +93,19 @@ def test_community_cloud_reads_requirements_txt():
         assert not (ROOT / other).exists(), other
     assert (ROOT / ".streamlit" / "config.toml").exists()
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+
+
+def test_download_buttons_do_not_rerun_the_page():
+    """A download is a file, not an interaction: every download button passes
+    ``on_click="ignore"``. A rerun on click would rebuild the page (the map redrawn, the
+    other buttons' files registered anew) and a deferred file clicked during that rerun is
+    revoked before it is built: the click gives nothing."""
+    calls = []
+    for path in sorted([*ROOT.joinpath("pages").glob("*.py"), ROOT / "app.py", *ROOT.joinpath("geo").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "download_button":
+                kw = {k.arg: k.value for k in node.keywords}
+                ok = isinstance(kw.get("on_click"), ast.Constant) and kw["on_click"].value == "ignore"
+                calls.append((f"{path.relative_to(ROOT)}:{node.lineno}", ok))
+    assert len(calls) >= 4, calls  # the coverage, data, registry and finder pages
+    assert all(ok for _, ok in calls), [c for c, ok in calls if not ok]
