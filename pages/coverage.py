@@ -13,7 +13,7 @@ from geo.views import coverage as pl
 from ui import state as ui_state
 from ui import styles
 
-lang = ui_state.page_setup()
+lang = ui_state.page_setup(globals())
 ds = ui_state.dataset()
 SUB, PTS = ds.subdistricts, ds.meal_points
 FP = pl.fingerprint(SUB, PTS)

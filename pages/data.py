@@ -11,7 +11,7 @@ from geo.views import data as dv
 from geo.views import registry as rg
 from ui import auth, state
 
-lang = state.page_setup()
+lang = state.page_setup(globals())
 ds = state.dataset()
 
 st.title(t("dt.title", lang))

@@ -13,7 +13,7 @@ from geo.views import finder as fd
 from geo.views import poster
 from ui import state, styles
 
-lang = state.page_setup()
+lang = state.page_setup(globals())
 elder = bool(st.session_state.get("elder"))
 ds = state.dataset()
 MAP_KEY = "fd_map"

@@ -10,7 +10,7 @@ from geo.i18n import t
 from geo.views import projects as pv
 from ui import state
 
-lang = state.page_setup()
+lang = state.page_setup(globals())
 ds = state.dataset()
 projects, subs = ds.projects, ds.subdistricts
 

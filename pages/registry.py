@@ -16,7 +16,7 @@ from geo.views import report as rp
 from geo.views import shell
 from ui import auth, state, styles
 
-lang = state.page_setup()
+lang = state.page_setup(globals())
 ss = st.session_state
 snap = state.snapshot()
 ds = snap.dataset

@@ -14,8 +14,12 @@ import gc
 import os
 import threading
 import time
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -255,9 +259,11 @@ def data_banner(lg: str) -> None:
 
 
 class _Shell(threading.local):
-    """Per script thread: whether app.py has drawn the shared controls in this run."""
+    """Per script thread: whether app.py has drawn the shared controls in this run, and the
+    namespace of the page it is running."""
 
     drawn: bool = False
+    namespace: dict[str, Any] | None = None
 
 
 _SHELL = _Shell()
@@ -272,17 +278,22 @@ def shell_drawn() -> Iterator[None]:
         yield
     finally:
         _SHELL.drawn = False
+        namespace, _SHELL.namespace = _SHELL.namespace, None
+        if namespace is not None:
+            release_page(namespace)
 
 
-def page_setup() -> str:
+def page_setup(namespace: dict[str, Any] | None = None) -> str:
     """Draw what every page shares (language and elder-mode switches, CSS, the uploaded-
     data banner) once per run, and return the language.
 
     app.py calls it before running the page, and every page calls it too: a page can be
     run on its own (Streamlit's AppTest runs a page script directly), and inside app.py's
-    :func:`shell_drawn` block the page's call is a no-op.
+    :func:`shell_drawn` block the page's call is a no-op. A page passes its ``globals()``:
+    when the run ends, :func:`release_page` lets go of what the page built.
     """
     if _SHELL.drawn:
+        _SHELL.namespace = namespace
         return st.session_state.get("lang", "zh")
     compat.leave_pages_directory_mode()
     static_assets()
@@ -291,6 +302,47 @@ def page_setup() -> str:
     registry_banner(lg)
     data_banner(lg)
     return lg
+
+
+@lru_cache(maxsize=32)
+def names_read_by_functions(path: str, mtime_ns: int) -> frozenset[str]:
+    """Every name the functions and lambdas defined in the script at ``path`` could read
+    as a global (the ``co_names`` of their code, nested code included; attribute names too,
+    which only keeps more). The script's own top-level code is not counted: it has run."""
+    code = compile(Path(path).read_text(encoding="utf-8"), path, "exec")
+    names: set[str] = set()
+    stack = [c for c in code.co_consts if isinstance(c, types.CodeType)]
+    while stack:
+        c = stack.pop()
+        names.update(c.co_names)
+        stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+    return frozenset(names)
+
+
+def release_page(namespace: dict[str, Any]) -> list[str]:
+    """Drop from a finished page run's namespace every value no function of the page reads.
+
+    Streamlit runs each page in a fresh module namespace, and every function the page made
+    (a widget's callback, a ``format_func`` lambda, a deferred download) keeps that
+    namespace alive through its ``__globals__`` for as long as the session keeps the widget:
+    all the page built (maps, tables, frames) stayed with the session, including the 120 s
+    a disconnected session is held for reconnection (bench/REPORT.md, "Crowd"). Modules,
+    functions and classes stay, and every name a function of the page could look up.
+    Returns the names dropped."""
+    path = namespace.get("__file__")
+    if not path or not os.path.exists(path):
+        return []
+    keep = names_read_by_functions(str(path), os.stat(path).st_mtime_ns)
+    dropped = [
+        name
+        for name, value in namespace.items()
+        if not (
+            name.startswith("__") or name in keep or isinstance(value, (types.ModuleType, type, types.FunctionType))
+        )
+    ]
+    for name in dropped:
+        del namespace[name]
+    return dropped
 
 
 def registry_banner(lg: str) -> None:
