@@ -15,7 +15,7 @@ from ui import state
 
 MAP_HEIGHT = 600
 
-lang = state.page_setup()  # no-op when app.py already drew the shared controls
+lang = state.page_setup(globals())  # no-op when app.py already drew the shared controls
 ds = state.dataset()
 scope = ov.Scope.of(ds)
 naive = st.query_params.get("bench") == "naive"  # the benchmark's baseline: rebuild the whole map
@@ -80,7 +80,7 @@ with filters_box:
         )
         lc = st.columns([1, 1, 1, 2], vertical_alignment="bottom")
         for col, k in zip(lc, ov.LAYER_KEYS):
-            col.checkbox(t(ov.LAYER_LABELS[k], lang), key=f"ov_l_{k}")
+            col.checkbox(t(ov.LAYER_LABELS[k], lang), key=ov.layer_key(k))
         base_labels = ov.base_options(lang)
         lc[3].selectbox(
             t("ov.f.base", lang),

@@ -167,8 +167,14 @@ def url_changes(current: Mapping[str, str], view: View, scope: Scope) -> tuple[d
 
 # ---------------------------------------------------------------- page state and callbacks
 
+
+def layer_key(layer: str) -> str:
+    """The session key of a layer's checkbox (its element carries the class ``st-key-<key>``)."""
+    return f"ov_l_{layer}"
+
+
 # the session keys the filter widgets are bound to
-WIDGET_KEYS = ("ov_sectors", "ov_sub", "ov_q", "ov_l_sub", "ov_l_proj", "ov_l_meal", "ov_base")
+WIDGET_KEYS = ("ov_sectors", "ov_sub", "ov_q", *(layer_key(k) for k in LAYER_KEYS), "ov_base")
 LAYER_LABELS = {"sub": "layer.subdistricts", "proj": "layer.projects", "meal": "layer.meal_points"}
 
 
@@ -211,7 +217,7 @@ class PageState:
             sectors=tuple(session["ov_sectors"]),
             subdistrict=session["ov_sub"] or "",
             query=session["ov_q"] or "",
-            layers=tuple(k for k in LAYER_KEYS if session[f"ov_l_{k}"]),
+            layers=tuple(k for k in LAYER_KEYS if session[layer_key(k)]),
             base=session["ov_base"],
             selection=session.get("ov_sel"),
             click_sig=session.get("ov_click_sig"),
@@ -223,7 +229,7 @@ class PageState:
             "ov_sectors": list(self.sectors),
             "ov_sub": self.subdistrict,
             "ov_q": self.query,
-            **{f"ov_l_{k}": k in self.layers for k in LAYER_KEYS},
+            **{layer_key(k): k in self.layers for k in LAYER_KEYS},
             "ov_base": self.base,
             "ov_sel": self.selection,
             "ov_click_sig": self.click_sig,
@@ -592,7 +598,8 @@ def map_layers(ds, view: View, scope: Scope, lang: str) -> list[folium.FeatureGr
             LAYER_CACHE,
             ("view", fp, lang),
             lambda: view_sync_group(
-                LegendUpdate(_legend_html(ds, everything, ds.projects, ds.meal_points, scope, lang))
+                LegendUpdate(_legend_html(ds, everything, ds.projects, ds.meal_points, scope, lang)),
+                toggles={k: f"st-key-{layer_key(k)}" for k in LAYER_KEYS},
             ),
             "view",
         ),

@@ -109,3 +109,19 @@ def test_download_buttons_do_not_rerun_the_page():
                 calls.append((f"{path.relative_to(ROOT)}:{node.lineno}", ok))
     assert len(calls) >= 4, calls  # the coverage, data, registry and finder pages
     assert all(ok for _, ok in calls), [c for c, ok in calls if not ok]
+
+
+def test_every_page_hands_its_namespace_to_page_setup():
+    """``state.page_setup(globals())``: what a page run built is released when it ends
+    (ui.state.release_page); a page that does not pass its namespace keeps it all."""
+    for path in sorted(ROOT.joinpath("pages").glob("*.py")):
+        calls = [
+            node
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "page_setup"
+        ]
+        assert len(calls) == 1, path.name
+        args = calls[0].args
+        assert len(args) == 1 and isinstance(args[0], ast.Call) and getattr(args[0].func, "id", "") == "globals", (
+            path.name
+        )

@@ -5,9 +5,11 @@
 // the subdistrict to emphasise, the tooltips and the legend for the view (HTML built and
 // escaped on the server), and where to move the map. Nothing here turns data into markup: the
 // ids are compared as strings, and the HTML is the server's.
-//   jpOverviewView(map, groups, {emphasis})
+// A layer's checkbox on the page acts on the map at once; the page's rerun then confirms it.
+//   jpOverviewView(map, groups, {emphasis, toggles})
 //     groups:   {sub, proj, meal} feature groups (geo.maps.cache, geo.maps.external)
 //     emphasis: what the emphasised subdistrict adds to its style (geo.maps.layers)
+//     toggles:  {sub, proj, meal} -> the class of the page element holding that layer's checkbox
 function jpOverviewView(map, groups, opts) {
   var last = null, lastFocus = null, timer = null, observer = null;
   var all = {proj: [], meal: []};
@@ -111,8 +113,26 @@ function jpOverviewView(map, groups, opts) {
     document.documentElement.setAttribute('data-jp-view-applied', v.n);
   }
 
+  function onToggle(e) {
+    var box = e.target, toggles = opts.toggles || {};
+    if (!box || box.type !== 'checkbox' || typeof box.closest !== 'function') { return; }
+    for (var k in toggles) {
+      if (Object.prototype.hasOwnProperty.call(toggles, k) && box.closest('.' + toggles[k])) {
+        layerOn(groups[k], box.checked);
+        return;
+      }
+    }
+  }
+
   collect();
   check();
+  try {
+    var doc = window.parent.document;
+    doc.addEventListener('change', onToggle, true);
+    window.addEventListener('pagehide', function () { doc.removeEventListener('change', onToggle, true); });
+  } catch (e) {
+    // the page cannot be read: toggles take effect with the page's rerun
+  }
   try {
     observer = new window.parent.MutationObserver(function () {
       if (timer === null) { timer = setTimeout(check, 0); }
