@@ -258,8 +258,9 @@ def _section_overview(res: dict) -> list[str]:
         ("server_rerun_ms_median", "server rerun, median ms"),
         ("payload_bytes_per_rerun", "payload per rerun, bytes"),
         ("payload_bytes_reevaluated", "bytes the iframe re-evaluates"),
-        ("browser_update_ms_median", "browser: click to new markers, median ms"),
-        ("browser_update_ms_max", "browser: click to new markers, max ms"),
+        ("browser_update_ms_median", "browser: click to new markers, median ms (timed in the page)"),
+        ("browser_update_ms_max", "browser: click to new markers, max ms (timed in the page)"),
+        ("browser_update_ms_driver_median", "browser: click to new markers as the test driver sees it, median ms"),
         ("http_requests_per_change", "HTTP requests per change"),
     ):
         if k in inc:

@@ -652,9 +652,9 @@ def view_payload(
     focus: tuple[float, float, int] | None = None,
 ) -> dict:
     """What the browser applies to the overview map (assets/overview_view.js): ``p`` the
-    located projects shown and ``m`` the meal points shown (escaped ids, as the markers
-    carry them), ``dw`` the district-wide anchor's icon and popup for the projects shown
-    (None: hidden), ``layers``, ``sub`` the subdistrict to emphasise, ``tips`` the
+    located projects the filters keep and ``m`` the meal points they keep (escaped ids, as
+    the markers carry them; listed even when their layer is off), ``dw`` the district-wide
+    anchor's icon and popup for the projects kept (None: none), ``layers`` the layers shown, ``sub`` the subdistrict to emphasise, ``tips`` the
     subdistricts' tooltips, ``legend`` the legend's dynamic part (all HTML built and escaped
     here), ``focus`` ``[lat, lon, zoom]`` in the base map's datum or None (leave the map where
     it is), and ``n`` a short digest of the rest (the script marks the view it applied).
@@ -670,19 +670,21 @@ PAYLOAD_CACHE: Lru[dict] = Lru(max_entries=512)
 
 
 def _payload(ds, view, projects_shown, meals_shown, scope, lang, focus) -> dict:
-    proj_on, meal_on = "proj" in view.layers, "meal" in view.layers
+    # the markers and tooltips are listed whether their layer is on or not: a layer's
+    # checkbox shows or hides its layer in the browser at once (assets/overview_view.js),
+    # with the markers of this view already in it
     wide = is_district_wide(projects_shown)
     dw = None
-    if proj_on and wide.any():
+    if wide.any():
         shown_wide = projects_shown[wide]
         dw = {"icon": district_wide_icon_html(shown_wide, lang), "popup": district_wide_popup_html(shown_wide, lang)}
     payload: dict = {
-        "p": [esc(i) for i in projects_shown.loc[~wide, "id"].astype(str)] if proj_on else [],
+        "p": [esc(i) for i in projects_shown.loc[~wide, "id"].astype(str)],
         "dw": dw,
-        "m": [esc(i) for i in meals_shown["id"].astype(str)] if meal_on else [],
+        "m": [esc(i) for i in meals_shown["id"].astype(str)],
         "layers": list(view.layers),
         "sub": view.subdistrict,
-        "tips": subdistrict_tooltips(ds, projects_shown, meals_shown, view, lang) if "sub" in view.layers else {},
+        "tips": subdistrict_tooltips(ds, projects_shown, meals_shown, view, lang),
         "legend": _legend_html(ds, view, projects_shown, meals_shown, scope, lang),
         "focus": list(focus) if focus else None,
     }

@@ -354,9 +354,10 @@ def test_hostile_names_show_as_text_everywhere(chromium, tmp_path_factory):
 
 
 def test_a_layer_checkbox_acts_on_the_map_before_the_rerun(server, chromium, ds):
-    """The map listens to the page's layer checkboxes: a change shows or hides the layer at
-    once. Here the change event is dispatched without the click React turns into a widget
-    change, so no rerun happens: what the map does, it does on its own."""
+    """The map watches the page's layer checkboxes: a change shows or hides the layer at
+    once. Here the checkbox's state is changed in the page's DOM as Streamlit's checkbox
+    shows it (``data-selected`` and the input's state), without the click Streamlit turns into
+    a widget change, so no rerun happens: what the map does, it does on its own."""
     page = new_page(chromium, 1280, 800)
     f = open_view(page, server)
     wait_meals(page, len(ds.meal_points))
@@ -366,7 +367,11 @@ def test_a_layer_checkbox_acts_on_the_map_before_the_rerun(server, chromium, ds)
     view_before = page.locator("[data-jp-view]").last.get_attribute("data-jp-view")
 
     def flip(on: bool) -> None:
-        box.evaluate("(el, on) => { el.checked = on; el.dispatchEvent(new Event('change', {bubbles: true})); }", on)
+        box.evaluate(
+            "(el, on) => { el.checked = on; const w = el.closest('[data-testid=stCheckbox]');"
+            " if (on) w.setAttribute('data-selected', 'true'); else w.removeAttribute('data-selected'); }",
+            on,
+        )
 
     flip(False)
     wait_meals(page, 0)

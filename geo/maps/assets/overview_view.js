@@ -113,12 +113,15 @@ function jpOverviewView(map, groups, opts) {
     document.documentElement.setAttribute('data-jp-view-applied', v.n);
   }
 
-  function onToggle(e) {
-    var box = e.target, toggles = opts.toggles || {};
-    if (!box || box.type !== 'checkbox' || typeof box.closest !== 'function') { return; }
+  // A layer checkbox changed on the page (Streamlit's checkbox marks its element with
+  // data-selected="true" while it is ticked): show or hide that layer now, whatever changed
+  // it (a click, a key).
+  function toggled(el) {
+    var toggles = opts.toggles || {};
+    if (!el || typeof el.closest !== 'function') { return; }
     for (var k in toggles) {
-      if (Object.prototype.hasOwnProperty.call(toggles, k) && box.closest('.' + toggles[k])) {
-        layerOn(groups[k], box.checked);
+      if (Object.prototype.hasOwnProperty.call(toggles, k) && el.closest('.' + toggles[k])) {
+        layerOn(groups[k], el.getAttribute('data-selected') === 'true');
         return;
       }
     }
@@ -127,18 +130,14 @@ function jpOverviewView(map, groups, opts) {
   collect();
   check();
   try {
-    var doc = window.parent.document;
-    doc.addEventListener('change', onToggle, true);
-    window.addEventListener('pagehide', function () { doc.removeEventListener('change', onToggle, true); });
-  } catch (e) {
-    // the page cannot be read: toggles take effect with the page's rerun
-  }
-  try {
-    observer = new window.parent.MutationObserver(function () {
+    observer = new window.parent.MutationObserver(function (records) {
+      for (var i = 0; i < records.length; i++) {
+        if (records[i].attributeName === 'data-selected') { toggled(records[i].target); }
+      }
       if (timer === null) { timer = setTimeout(check, 0); }
     });
     observer.observe(window.parent.document.body, {subtree: true, childList: true, attributes: true,
-                                                    attributeFilter: ['data-jp-view']});
+                                                    attributeFilter: ['data-jp-view', 'data-selected']});
     window.addEventListener('pagehide', function () { observer.disconnect(); });
   } catch (e) {
     observer = null;

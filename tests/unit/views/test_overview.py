@@ -463,7 +463,10 @@ def test_view_payload_follows_the_view(ds, scope):
     wide_medical = pr2[pr2["lat"].isna()]
     assert p2["dw"]["popup"].count('class="jp-dw-item"') == len(wide_medical)
     off = ov.view_payload(ds, v.with_(layers=("sub",)), pr, me, scope, "en")
-    assert off["p"] == [] and off["m"] == [] and off["dw"] is None and off["layers"] == ["sub"]
+    assert off["layers"] == ["sub"] and off["n"] != full["n"]
+    # the layers that are off still have their markers, for a checkbox that turns them on
+    assert (off["p"], off["m"], off["dw"]) == (full["p"], full["m"], full["dw"])
+    assert len(off["tips"]) == 25  # (their counts are of what the map shows: no markers here)
     # the page's hidden element round-trips, and hostile text stays inside the attribute
     hostile = dict(full, legend='"><img src=x onerror=alert(1)>')
     h = ov.view_html(hostile)
@@ -522,11 +525,14 @@ def payload(at) -> dict:
 
 def shown_projects(at) -> set[str]:
     p = payload(at)
+    if "proj" not in p["layers"]:
+        return set()
     return set(p["p"]) | (set(DW_ID.findall(p["dw"]["popup"])) if p["dw"] else set())
 
 
 def shown_meals(at) -> int:
-    return len(payload(at)["m"])
+    p = payload(at)
+    return len(p["m"]) if "meal" in p["layers"] else 0
 
 
 def test_page_default_and_each_sector(ds):
