@@ -365,25 +365,21 @@ def _section_first(res: dict) -> list[str]:
         "| figure | ours | baseline | ratio |",
         "|---|---:|---:|---:|",
     ]
+
+    def row(label: str, ours: float, base: float) -> str:
+        return f"| {label} | {ours:.2f} | {base:.2f} | {_ratio(base, ours)} |"
+
     if "incremental" in fm:
         i, n = fm["incremental"], fm["naive"]
-        L.append(
-            f"| first map, median s | {i['median_s']:.2f} | {n['median_s']:.2f} | {_ratio(n['median_s'], i['median_s'])} |"
-        )
-        L.append(f"| first map, max s | {i['max_s']:.2f} | {n['max_s']:.2f} | {_ratio(n['max_s'], i['max_s'])} |")
+        L.append(row("first map, median s", i["median_s"], n["median_s"]))
+        L.append(row("first map, max s", i["max_s"], n["max_s"]))
         if "floor" in fm:
-            f = fm["floor"]
-            L.append(
-                f"| first map vs the floor app (st_folium, 60 plain markers; its CDN files served "
-                f"locally), median s | {i['median_s']:.2f} | {f['median_s']:.2f} | {_ratio(f['median_s'], i['median_s'])} |"
-            )
-            L.append(f"| first map: target ≤ 2 s solo | {i['median_s']:.2f} | 2.00 | {_ratio(2.0, i['median_s'])} |")
+            label = "first map vs the floor app (st_folium, 60 plain markers; its CDN files served locally), median s"
+            L.append(row(label, i["median_s"], fm["floor"]["median_s"]))
+            L.append(row("first map: target ≤ 2 s solo", i["median_s"], 2.0))
         if "returning" in fm:
-            r = fm["returning"]
-            L.append(
-                f"| first map for a returning visitor (the same browser: its cache holds the frontend), median s "
-                f"| {r['median_s']:.2f} | 2.00 | {_ratio(2.0, r['median_s'])} |"
-            )
+            label = "first map for a returning visitor (the same browser: its cache holds the frontend), median s"
+            L.append(row(label, fm["returning"]["median_s"], 2.0))
     L += [
         "",
         "Bytes on a page's first load (fresh context; HTTP = Streamlit's frontend, the app's static "
