@@ -654,10 +654,11 @@ def view_payload(
     """What the browser applies to the overview map (assets/overview_view.js): ``p`` the
     located projects the filters keep and ``m`` the meal points they keep (escaped ids, as
     the markers carry them; listed even when their layer is off), ``dw`` the district-wide
-    anchor's icon and popup for the projects kept (None: none), ``layers`` the layers shown, ``sub`` the subdistrict to emphasise, ``tips`` the
-    subdistricts' tooltips, ``legend`` the legend's dynamic part (all HTML built and escaped
-    here), ``focus`` ``[lat, lon, zoom]`` in the base map's datum or None (leave the map where
-    it is), and ``n`` a short digest of the rest (the script marks the view it applied).
+    anchor's icon and popup for the projects kept (None: none), ``layers`` the layers shown,
+    ``sub`` the subdistrict to emphasise, ``tips`` the subdistricts' tooltips, ``legend`` the
+    legend's dynamic part (all HTML built and escaped here), ``focus`` ``[lat, lon, zoom]`` in
+    the base map's datum or None (leave the map where it is), and ``n`` a short digest of the
+    rest (the script marks the view it applied).
 
     Built once per process for a dataset, language and view (:data:`PAYLOAD_CACHE`): a crowd
     asks for a handful of views."""
